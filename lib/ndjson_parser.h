@@ -1,0 +1,26 @@
+// NDJSON hit lines (SPEC §2.1, §3.6), parsed with simdjson On-Demand.
+#pragma once
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "hit.h"
+#include "line_parse.h"
+
+namespace b24 {
+
+class NdjsonParser {
+public:
+    explicit NdjsonParser(const ParseContext& ctx);
+    ~NdjsonParser();
+    // `line` (no terminator) must be followed by kLinePadding readable bytes.
+    // On Hit fills `out` (all fields but `place`); on Bad sets `reason` (no secrets in it,
+    // e.g. "field \"ts\": expected a number or an RFC 3339 string").
+    LineKind parse(std::string_view line, Hit& out, std::string& reason);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace b24
