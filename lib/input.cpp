@@ -1,0 +1,79 @@
+#include "input.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace b24 {
+
+namespace {
+
+bool later(const Hit& a, const Hit& b) {  // heap order: the earliest on top
+    return std::tie(a.t_us, a.place.file, a.place.line) >
+           std::tie(b.t_us, b.place.file, b.place.line);
+}
+
+}  // namespace
+
+Input::Input(const std::vector<std::string>& files, const ParseContext& ctx, InputOptions opt) {
+    files_.reserve(files.size());
+    for (std::size_t i = 0; i < files.size(); ++i)
+        files_.push_back(
+            std::make_unique<FileHits>(files[i], static_cast<std::uint32_t>(i), ctx, opt));
+    heads_.resize(files_.size());
+}
+
+Input::~Input() = default;
+
+void Input::advance(std::size_t i) {
+    heads_[i].live = files_[i]->next(heads_[i].hit);
+}
+
+bool Input::next(Hit& out) {
+    auto cmp = [this](std::size_t a, std::size_t b) { return later(heads_[a].hit, heads_[b].hit); };
+    if (!primed_) {
+        primed_ = true;
+        for (std::size_t i = 0; i < files_.size(); ++i) {
+            advance(i);
+            if (heads_[i].live) heap_.push_back(i);
+        }
+        std::make_heap(heap_.begin(), heap_.end(), cmp);
+    }
+    if (heap_.empty()) return false;
+    std::pop_heap(heap_.begin(), heap_.end(), cmp);
+    const std::size_t i = heap_.back();
+    out = std::move(heads_[i].hit);
+    advance(i);
+    if (heads_[i].live) std::push_heap(heap_.begin(), heap_.end(), cmp);
+    else heap_.pop_back();
+    if (!first_us_) first_us_ = out.t_us;
+    last_us_ = out.t_us;
+    return true;
+}
+
+InputReport Input::report() const {
+    InputReport r;
+    std::vector<std::pair<std::size_t, std::uint64_t>> places;
+    for (std::size_t i = 0; i < files_.size(); ++i) {
+        const FileCounters& c = files_[i]->counters();
+        r.files.push_back(files_[i]->name());
+        r.hits += c.hits;
+        r.skipped += c.skipped;
+        r.late += c.late;
+        r.cost_unknown += c.cost_unknown;
+        r.bad_lines += c.bad_lines;
+        for (auto line : c.bad_lines_first) places.emplace_back(i, line);
+        if (c.read_error) {
+            if (r.complete) r.error = c.read_error->what();
+            r.complete = false;
+        }
+    }
+    std::sort(places.begin(), places.end());
+    for (std::size_t k = 0; k < places.size() && k < 10; ++k)
+        r.bad_places.push_back(files_[places[k].first]->name() + ":" +
+                               std::to_string(places[k].second));
+    r.first_us = first_us_;
+    r.last_us = last_us_;
+    return r;
+}
+
+}  // namespace b24

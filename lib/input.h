@@ -1,0 +1,38 @@
+// All inputs of a run merged into one replay-ordered stream of hits (SPEC §2.3): each
+// file reordered within the skew bound, files merged by (time, file order, line).
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "file_hits.h"
+#include "report.h"
+
+namespace b24 {
+
+class Input {
+public:
+    // Opens every file first, so a missing or unreadable one fails before any work
+    // (throws Error naming it).
+    Input(const std::vector<std::string>& files, const ParseContext& ctx, InputOptions opt);
+    ~Input();
+    // The next hit in replay order; false at the end. Throws for --strict bad lines.
+    bool next(Hit& out);
+    // Counts, first bad places (sorted by file order then line, at most 10), first/last
+    // replayed time, completeness and the first read error.
+    InputReport report() const;
+
+private:
+    struct Head {
+        Hit hit;
+        bool live = false;
+    };
+    void advance(std::size_t i);
+    std::vector<std::unique_ptr<FileHits>> files_;
+    std::vector<Head> heads_;
+    std::vector<std::size_t> heap_;  // indices of live heads, min-heap by (t, file, line)
+    std::optional<std::int64_t> first_us_, last_us_;
+    bool primed_ = false;
+};
+
+}  // namespace b24

@@ -1,0 +1,52 @@
+#include "run.h"
+
+#include "input.h"
+
+namespace b24 {
+
+namespace {
+
+constexpr std::int64_t kProgressEvery = 1 << 20;
+
+template <class Sink>
+InputReport read_all(SymbolTable& symbols, const Rules& rules, const RunOptions& opt,
+                     const RunHooks& hooks, Sink&& sink) {
+    ParseContext ctx;
+    ctx.symbols = &symbols;
+    ctx.rules = &rules;
+    ctx.default_portal = opt.default_portal;
+    Input input(opt.files, ctx, opt.input);
+    Hit hit;
+    std::int64_t n = 0;
+    while (input.next(hit)) {
+        sink(hit);
+        if (++n % kProgressEvery == 0 && hooks.on_progress) hooks.on_progress(n);
+    }
+    return input.report();
+}
+
+}  // namespace
+
+Report run_replay(const Rules& rules, const RunOptions& opt, const RunHooks& hooks) {
+    SymbolTable symbols;
+    Engine engine(rules, symbols);
+    if (hooks.on_finding) engine.on_finding(hooks.on_finding);
+    Report report;
+    report.input = read_all(symbols, rules, opt, hooks, [&](const Hit& h) { engine.add(h); });
+    engine.finish(report);
+    report.rules_name = rules.name;
+    report.rules_sha256 = rules_sha256(rules);
+    return report;
+}
+
+StatsResult run_stats(const Rules& rules, const RunOptions& opt, StatsGrouping by,
+                      const RunHooks& hooks) {
+    SymbolTable symbols;
+    StatsAggregator agg(by, symbols);
+    StatsResult r;
+    r.input = read_all(symbols, rules, opt, hooks, [&](const Hit& h) { agg.add(h); });
+    r.rows = agg.rows();
+    return r;
+}
+
+}  // namespace b24
