@@ -13,6 +13,7 @@ struct PlanLimits {
     std::string name;
     std::int64_t capacity = 50;  // X, hits
     std::int64_t drain = 2;      // Y, hits per second
+    bool operator==(const PlanLimits&) const = default;
 };
 
 struct Rules {
@@ -26,18 +27,21 @@ struct Rules {
         std::int64_t limit_us = 480'000'000;
         std::int64_t block_us = 600'000'000;
         std::int64_t default_cost_us = 0;
+        bool operator==(const Operating&) const = default;
     } operating;
 
     struct Warn {
         std::int64_t window_us = 3'600'000'000;
         std::int64_t cost_us = 3'600'000'000;
         std::int64_t hits_pct_of_bucket = 100;
+        bool operator==(const Warn&) const = default;
     } warn;
 
     struct Block {
         std::int64_t window_us = 600'000'000;
         std::int64_t cost_us = 1'200'000'000;
         std::int64_t refused = 600;
+        bool operator==(const Block&) const = default;
     } block;
 
     std::int64_t grace_us = 86'400'000'000;
@@ -48,7 +52,10 @@ struct Rules {
         std::int64_t bursts = 8;
         std::int64_t max_period_us = 900'000'000;
         std::int64_t tolerance_pct = 10;
+        bool operator==(const Polling&) const = default;
     } polling;
+
+    bool operator==(const Rules&) const = default;
 
     // Index into `plans` of a plan name, or -1.
     int plan_index(std::string_view name) const;
@@ -73,6 +80,10 @@ std::vector<std::string> check_rules(std::string_view json_text);
 // Canonical JSON text of a policy (what `rules --print-default` prints for the defaults);
 // parse_rules(to_json(r)) == r.
 std::string to_json(const Rules& r);
+
+// `--plan NAME`: makes NAME the default plan; throws Error("--plan", ...) naming the
+// known plans when there is no such plan.
+void set_default_plan(Rules& r, std::string_view plan);
 
 // Lower-case hex SHA-256 of to_json(r): the policy's identity in reports.
 std::string rules_sha256(const Rules& r);
