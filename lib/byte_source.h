@@ -1,27 +1,62 @@
 // Decompressed bytes of one input: a file or "-" (stdin). Compression is detected from the
 // first bytes (zstd frames, gzip members, else plain), never from the name. Decoding is
-// streaming, in bounded chunks.
+// streaming, in bounded chunks, by default on a background thread so that parsing overlaps
+// with decompression.
 #pragma once
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace b24 {
 
+// Readable bytes after every block handed out by ByteSource::next_block (their content is
+// unspecified). LineReader relies on it to hand out lines inside a block without copying.
+inline constexpr std::size_t kBlockPadding = 64;
+
 class ByteSource {
 public:
+    struct Options {
+        std::size_t block_size = std::size_t{1} << 20;  // decompressed bytes per block
+        std::size_t blocks = 4;       // blocks in flight, the one being read included (>= 2)
+        std::size_t read_size = std::size_t{1} << 20;  // compressed bytes per read(2)
+        bool background = true;       // decode on a thread of its own
+    };
+
     virtual ~ByteSource() = default;
-    // Up to `n` decompressed bytes into `buf`; 0 at the end of the input. Throws Error
-    // with where = "NAME: byte OFFSET" (offset in the compressed input) for a corrupt or
-    // truncated stream, and where = "NAME" for an I/O error.
-    virtual std::size_t read(char* buf, std::size_t n) = 0;
+
+    // The next block of decompressed bytes, empty at the end of the input. It stays valid
+    // until the next call of next_block() or read() and is followed by kBlockPadding
+    // readable bytes. Every byte decoded before a fault is handed out first; then this
+    // throws Error with where = "NAME: byte OFFSET" (offset in the compressed input where
+    // the fault was detected) for a corrupt or truncated stream or trailing garbage, and
+    // where = "NAME" for an I/O error. Once thrown, every later call throws it again.
+    std::string_view next_block();
+    // Up to `n` decompressed bytes into `buf`; 0 at the end of the input. Throws as
+    // next_block(). A copying convenience over next_block().
+    std::size_t read(char* buf, std::size_t n);
+
     // "zstd", "gzip" or "plain".
     virtual const char* compression() const = 0;
+    // The name given to open() ("-" for stdin), as used in error places.
+    virtual const std::string& name() const = 0;
+    // Compressed bytes read from the file so far (any thread may ask, e.g. for progress).
+    virtual std::uint64_t input_offset() const = 0;
+    // Size of the file in bytes, 0 where unknown (a pipe, a terminal).
+    virtual std::uint64_t input_size() const = 0;
 
-    // Opens `path` ("-" is stdin). Throws Error(path, ...) for a missing file, a directory,
-    // or a file that cannot be read.
+    // Opens `path` ("-" is stdin) and reads its first bytes to detect the compression.
+    // Throws Error(path, ...) for a missing file, a directory, or a file that cannot be read.
     static std::unique_ptr<ByteSource> open(const std::string& path);
+    static std::unique_ptr<ByteSource> open(const std::string& path, const Options& opt);
+
+protected:
+    // The next block (see next_block), ignoring what read() left over.
+    virtual std::string_view fetch() = 0;
+
+private:
+    std::string_view rest_;  // the part of the last block that read() has not returned yet
 };
 
 }  // namespace b24

@@ -1,0 +1,92 @@
+// gzip: one or many members (as `cat a.gz b.gz` makes), inflated with zlib in bounded
+// memory (a 32 KiB window).
+#include <zlib.h>
+
+#include <algorithm>
+#include <climits>
+#include <new>
+
+#include "error.h"
+#include "io_decoder.h"
+
+namespace b24::io {
+
+namespace {
+
+class GzipDecoder final : public Decoder {
+public:
+    GzipDecoder(std::unique_ptr<InputFile> file, std::size_t read_size)
+        : Decoder(std::move(file)), win_(*file_, std::min<std::size_t>(read_size, UINT_MAX)) {
+        // 15 + 16: the largest window, gzip wrapper only.
+        if (inflateInit2(&zs_, 15 + 16) != Z_OK) throw std::bad_alloc();
+    }
+    ~GzipDecoder() override { inflateEnd(&zs_); }
+    const char* compression() const override { return "gzip"; }
+
+protected:
+    void produce(char* out, std::size_t cap, std::size_t& written) override {
+        const uInt room = static_cast<uInt>(std::min<std::size_t>(cap, UINT_MAX));
+        zs_.next_out = reinterpret_cast<Bytef*>(out);
+        zs_.avail_out = room;
+        struct Sync {  // keeps `written` right, also while an error unwinds
+            std::size_t& written;
+            const z_stream& zs;
+            uInt room;
+            ~Sync() { written = room - zs.avail_out; }
+        } sync{written, zs_, room};
+        while (zs_.avail_out > 0) {
+            if (!in_member_ && !start_member()) return;
+            if (win_.avail() == 0 && !win_.refill()) fault(win_.offset(), "truncated gzip stream");
+            zs_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(win_.data()));
+            zs_.avail_in = static_cast<uInt>(win_.avail());  // the window fits in uInt
+            const uInt in_before = zs_.avail_in;
+            const int r = inflate(&zs_, Z_NO_FLUSH);
+            win_.consume(in_before - zs_.avail_in);
+            switch (r) {
+            case Z_STREAM_END:
+                in_member_ = false;
+                ++members_;
+                break;
+            case Z_OK:
+            case Z_BUF_ERROR:  // no progress: wants input, which the top of the loop reads
+                break;
+            case Z_NEED_DICT:
+                fault(win_.offset(), "corrupt gzip stream: needs a preset dictionary");
+            case Z_MEM_ERROR:
+                throw std::bad_alloc();
+            default:
+                fault(win_.offset(), std::string("corrupt gzip stream: ") +
+                                         (zs_.msg != nullptr ? zs_.msg : "data error"));
+            }
+        }
+    }
+
+private:
+    // At a member boundary: false at a clean end; throws unless a member starts here.
+    bool start_member() {
+        if (!win_.ensure(2)) {
+            if (win_.avail() == 0) return false;
+            if (static_cast<unsigned char>(win_.data()[0]) == 0x1F)
+                fault(win_.offset() + 1, "truncated gzip stream");
+            fault(win_.offset(), "trailing garbage after gzip stream");
+        }
+        const auto* p = reinterpret_cast<const unsigned char*>(win_.data());
+        if (p[0] != 0x1F || p[1] != 0x8B) fault(win_.offset(), "trailing garbage after gzip stream");
+        if (members_ > 0 && inflateReset(&zs_) != Z_OK) throw std::bad_alloc();
+        in_member_ = true;
+        return true;
+    }
+
+    InputWindow win_;
+    z_stream zs_{};
+    bool in_member_ = false;
+    std::uint64_t members_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Decoder> make_gzip_decoder(std::unique_ptr<InputFile> file, std::size_t read_size) {
+    return std::make_unique<GzipDecoder>(std::move(file), read_size);
+}
+
+}  // namespace b24::io
