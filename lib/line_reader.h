@@ -1,10 +1,13 @@
 // Splits a ByteSource into lines, across chunk boundaries: "\n" or "\r\n" ends a line,
-// the last line may lack a newline, lines of any length (tested at 20 MiB).
+// the last line may lack a newline, lines of any length (tested at 20 MiB). A line that lies
+// inside one block of the source is handed out in place; only a line that spans blocks is
+// copied (into a carry buffer).
 #pragma once
+#include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <string_view>
-#include <vector>
 
 #include "byte_source.h"
 
@@ -13,17 +16,26 @@ namespace b24 {
 class LineReader {
 public:
     explicit LineReader(std::unique_ptr<ByteSource> src);
-    // The next line without its terminator, 1-based line number. false at the end.
-    // The view stays valid until the next call and is followed by kLinePadding readable
-    // bytes. Throws the source's Error after every complete line before the fault.
+    // The next line without its terminator, 1-based line number (blank lines count). false
+    // at the end. A '\r' is dropped only right before '\n'. Bytes pass through untouched
+    // (NUL, invalid UTF-8). The view stays valid until the next call and is followed by
+    // kLinePadding readable bytes. Throws the source's Error after every complete line
+    // before the fault (a last line cut by the fault is dropped); later calls throw it again.
     bool next(std::string_view& line, std::uint64_t& line_no);
 
+    const ByteSource& source() const { return *src_; }
+
 private:
+    void append(const char* p, std::size_t n);  // to the carry buffer
+
     std::unique_ptr<ByteSource> src_;
-    std::vector<char> buf_;
-    std::size_t begin_ = 0, end_ = 0;
+    std::string_view block_;               // unread part of the source's current block
+    std::unique_ptr<char[]> carry_;        // a line that spans blocks, with padding after it
+    std::size_t carry_len_ = 0, carry_cap_ = 0;
+    bool carry_out_ = false;               // the carry was handed out: empty it next call
     std::uint64_t line_no_ = 0;
     bool eof_ = false;
+    std::exception_ptr error_;
 };
 
 }  // namespace b24

@@ -1,0 +1,82 @@
+#include "line_reader.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "line_parse.h"
+
+namespace b24 {
+
+// A line inside a block is followed by the rest of the block and its padding.
+static_assert(kBlockPadding >= kLinePadding);
+
+namespace {
+// A carry buffer grown past this by one huge line is given back once the line is done.
+constexpr std::size_t kCarryKeep = std::size_t{4} << 20;
+}  // namespace
+
+LineReader::LineReader(std::unique_ptr<ByteSource> src) : src_(std::move(src)) {}
+
+void LineReader::append(const char* p, std::size_t n) {
+    const std::size_t need = carry_len_ + n + kLinePadding;
+    if (need > carry_cap_) {
+        const std::size_t cap = std::max({need, carry_cap_ * 2, std::size_t{4096}});
+        auto grown = std::make_unique<char[]>(cap);  // zeroed: the padding is defined
+        if (carry_len_ > 0) std::memcpy(grown.get(), carry_.get(), carry_len_);
+        carry_ = std::move(grown);
+        carry_cap_ = cap;
+    }
+    if (n > 0) std::memcpy(carry_.get() + carry_len_, p, n);
+    carry_len_ += n;
+}
+
+bool LineReader::next(std::string_view& line, std::uint64_t& line_no) {
+    if (carry_out_) {
+        carry_out_ = false;
+        carry_len_ = 0;
+        if (carry_cap_ > kCarryKeep) {
+            carry_.reset();
+            carry_cap_ = 0;
+        }
+    }
+    for (;;) {
+        if (!block_.empty()) {
+            const auto* nl =
+                static_cast<const char*>(std::memchr(block_.data(), '\n', block_.size()));
+            if (nl != nullptr) {
+                const auto len = static_cast<std::size_t>(nl - block_.data());
+                if (carry_len_ == 0) {
+                    line = {block_.data(), len};
+                } else {
+                    append(block_.data(), len);
+                    line = {carry_.get(), carry_len_};
+                    carry_out_ = true;
+                }
+                block_.remove_prefix(len + 1);
+                if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+                line_no = ++line_no_;
+                return true;
+            }
+            append(block_.data(), block_.size());
+            block_ = {};
+        }
+        if (eof_) {
+            if (carry_len_ == 0) return false;
+            line = {carry_.get(), carry_len_};  // the last line, without a newline
+            carry_out_ = true;
+            line_no = ++line_no_;
+            return true;
+        }
+        if (error_) std::rethrow_exception(error_);
+        try {
+            block_ = src_->next_block();
+        } catch (...) {
+            error_ = std::current_exception();
+            carry_len_ = 0;  // a line cut by the fault is truncated: dropped
+            throw;
+        }
+        if (block_.empty()) eof_ = true;
+    }
+}
+
+}  // namespace b24
