@@ -1,0 +1,48 @@
+// Request intensity (SPEC §3.2): a leaky bucket per (portal, ip), or (portal, integration)
+// for hits without an ip. Levels are micro-hits (1 hit = 1 000 000) so the drain of Y hits
+// per second is exactly Y micro-hits per µs.
+#pragma once
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "report.h"
+#include "rules.h"
+#include "symbols.h"
+
+namespace b24 {
+
+inline constexpr std::int64_t kMicro = 1'000'000;
+
+// One bucket's level. Starts at 0 at its first hit.
+struct LeakyBucket {
+    std::int64_t level = 0;  // micro-hits, after the last hit
+    std::int64_t t0 = 0;     // time of the last hit
+    bool started = false;
+
+    // A hit at t on a bucket of capacity X and drain Y: drains, then admits (level + 1 hit)
+    // or refuses (level unchanged). True when admitted.
+    bool admit(std::int64_t t, std::int64_t capacity, std::int64_t drain);
+};
+
+// Every bucket of a replay, with what the report shows of each.
+class BucketTable {
+public:
+    // A hit at t on bucket `key` (an ip or an integration name) of `portal`, under the plan
+    // with index `plan` in rules.plans. True when admitted.
+    bool hit(Sym portal, Sym key, int plan, const PlanLimits& limits, std::int64_t t);
+
+    // The buckets, sorted by portal then key.
+    void report(const SymbolTable& symbols, const Rules& rules,
+                std::vector<BucketReport>& out) const;
+
+private:
+    struct State {
+        LeakyBucket bucket;
+        int plan = 0;  // plan of the first hit
+        std::int64_t hits = 0, refused = 0, peak_level = 0;
+    };
+    std::unordered_map<std::uint64_t, State> states_;  // (portal << 32) | key
+};
+
+}  // namespace b24
