@@ -1,0 +1,50 @@
+#include "operating.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace b24 {
+
+bool OperatingTable::command(Sym portal, Sym method, std::int64_t t, std::int64_t cost_us) {
+    State& s = states_[(std::uint64_t{portal} << 32) | method];
+    ++s.hits;
+    if (t < s.blocked_until) {
+        ++s.refused;
+        return false;
+    }
+    s.cost_us += cost_us;
+    s.window.add(t, cost_us);
+    s.window.evict(t, limits_.window_us);
+    if (s.window.sum() > limits_.limit_us) {
+        // The crossing command has executed; the block starts at its time.
+        const std::int64_t until =
+            t > INT64_MAX - limits_.block_us ? INT64_MAX : t + limits_.block_us;
+        s.blocked_until = until;
+        s.blocks.push_back(MethodBlock{t, until, s.window.sum()});
+    }
+    return true;
+}
+
+void OperatingTable::sweep(std::int64_t now) {
+    for (auto& [k, s] : states_) s.window.evict(now, limits_.window_us);
+}
+
+void OperatingTable::report(const SymbolTable& symbols, std::vector<MethodReport>& out) const {
+    out.clear();
+    out.reserve(states_.size());
+    for (const auto& [k, s] : states_) {
+        MethodReport m;
+        m.portal = symbols.name(static_cast<Sym>(k >> 32));
+        m.method = symbols.name(static_cast<Sym>(k & 0xffffffffu));
+        m.hits = s.hits;
+        m.cost_us = s.cost_us;
+        m.refused = s.refused;
+        m.blocks = s.blocks;  // already in time order
+        out.push_back(std::move(m));
+    }
+    std::sort(out.begin(), out.end(), [](const MethodReport& a, const MethodReport& b) {
+        return std::tie(a.portal, a.method) < std::tie(b.portal, b.method);
+    });
+}
+
+}  // namespace b24

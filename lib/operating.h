@@ -1,0 +1,42 @@
+// Operating time (SPEC §3.3): per (portal, method), the executed cost summed over the last
+// W_op; a sum above C blocks the method on that portal for B. Every command of a hit (a
+// batch's commands one by one) comes here separately.
+#pragma once
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "report.h"
+#include "rules.h"
+#include "symbols.h"
+#include "window.h"
+
+namespace b24 {
+
+class OperatingTable {
+public:
+    explicit OperatingTable(const Rules::Operating& limits) : limits_(limits) {}
+
+    // One command of `method` on `portal` at t costing cost_us. True when it executed
+    // (its cost added, possibly blocking the method from t); false when refused
+    // (OPERATION_TIME_LIMIT) because the method is blocked at t.
+    bool command(Sym portal, Sym method, std::int64_t t, std::int64_t cost_us);
+
+    // Drops window entries no longer inside W_op at `now` everywhere (memory upkeep only).
+    void sweep(std::int64_t now);
+
+    // The methods that had a command, sorted by portal then method.
+    void report(const SymbolTable& symbols, std::vector<MethodReport>& out) const;
+
+private:
+    struct State {
+        SlidingSum window;  // executed cost
+        std::int64_t blocked_until = INT64_MIN;
+        std::int64_t hits = 0, cost_us = 0, refused = 0;
+        std::vector<MethodBlock> blocks;
+    };
+    Rules::Operating limits_;
+    std::unordered_map<std::uint64_t, State> states_;  // (portal << 32) | method
+};
+
+}  // namespace b24
