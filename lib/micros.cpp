@@ -73,7 +73,10 @@ bool expect(std::string_view s, std::size_t& pos, char c) {
 
 std::optional<std::int64_t> decimal_to_micros(std::string_view s) {
     // JSON grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+    // One pass checks the grammar and accumulates the digits for the fast path below
+    // (unsigned, so a long digit run just wraps and the general path takes over).
     std::size_t i = 0;
+    std::uint64_t digits = 0;
     const bool negative = i < s.size() && s[i] == '-';
     if (negative) ++i;
     const std::size_t int_begin = i;
@@ -81,13 +84,13 @@ std::optional<std::int64_t> decimal_to_micros(std::string_view s) {
     if (s[i] == '0') {
         ++i;
     } else {
-        while (i < s.size() && is_digit(s[i])) ++i;
+        for (; i < s.size() && is_digit(s[i]); ++i) digits = digits * 10 + (s[i] - '0');
     }
     const std::size_t int_end = i;
     std::size_t frac_begin = i, frac_end = i;
     if (i < s.size() && s[i] == '.') {
         frac_begin = ++i;
-        while (i < s.size() && is_digit(s[i])) ++i;
+        for (; i < s.size() && is_digit(s[i]); ++i) digits = digits * 10 + (s[i] - '0');
         frac_end = i;
         if (frac_end == frac_begin) return std::nullopt;
     }
@@ -102,6 +105,14 @@ std::optional<std::int64_t> decimal_to_micros(std::string_view s) {
         if (exp_negative) exp = -exp;
     }
     if (i != s.size()) return std::nullopt;
+
+    // Fast path, the shape of nearly every timestamp and duration: no exponent, at most
+    // 12 integer and 6 fraction digits, so the value is exact and below 10^18 µs.
+    if (exp == 0 && int_end - int_begin <= 12 && frac_end - frac_begin <= 6) {
+        static constexpr std::uint64_t kPow10[7] = {1, 10, 100, 1000, 10'000, 100'000, 1'000'000};
+        const auto v = static_cast<std::int64_t>(digits * kPow10[6 - (frac_end - frac_begin)]);
+        return negative ? -v : v;
+    }
 
     // The significant digits are int digits then fraction digits; digit k of that sequence
     // (k from 0) has weight 10^(point - 1 - k) in µs, where `point` counts the digits before
@@ -119,9 +130,14 @@ std::optional<std::int64_t> decimal_to_micros(std::string_view s) {
     const std::int64_t point = static_cast<std::int64_t>(n_int) + exp + 6;  // |.| < 2^41
     const std::int64_t kept = point - static_cast<std::int64_t>(first);    // digits >= 1 µs
     if (kept > 19) return std::nullopt;  // >= 10^19 µs: beyond int64
+    // Up to 18 digits cannot overflow; only a 19th needs the check (this is the hot path of
+    // every timestamp, so no division per digit).
     std::uint64_t mag = 0;
-    for (std::int64_t k = 0; k < kept; ++k) {
-        const auto d = static_cast<std::uint64_t>(digit(first + static_cast<std::size_t>(k)));
+    const std::int64_t unchecked = kept < 18 ? kept : 18;
+    for (std::int64_t k = 0; k < unchecked; ++k)
+        mag = mag * 10 + static_cast<std::uint64_t>(digit(first + static_cast<std::size_t>(k)));
+    if (kept == 19) {
+        const auto d = static_cast<std::uint64_t>(digit(first + 18));
         if (mag > (static_cast<std::uint64_t>(kMax) - d) / 10) return std::nullopt;
         mag = mag * 10 + d;
     }

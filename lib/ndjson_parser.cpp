@@ -1,0 +1,699 @@
+// NDJSON hit lines (SPEC §2.1, §3.6) with simdjson On-Demand.
+//
+// One pass over the object in document order: each key is mapped to a slot (a canonical
+// name or an alias), the first pair of a key wins, every occurrence that is taken is
+// type-checked (so an overridden alias of the wrong type still makes the line bad), and
+// everything else is walked only to prove it is valid JSON (On-Demand would otherwise skip
+// it unchecked). Precedence between a name and its aliases is resolved after the pass.
+// Numbers are read from their JSON text, never through double.
+#include "ndjson_parser.h"
+
+#include <simdjson.h>
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <utility>
+#include <unordered_map>
+#include <vector>
+
+#include "identity.h"
+#include "micros.h"
+
+namespace b24 {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+static_assert(kLinePadding >= simdjson::SIMDJSON_PADDING, "line padding too small for simdjson");
+
+// Slots: every name the parser reads. Order inside a group is the precedence order.
+enum Slot : int {
+    kTs, kTimeStart, kTimestamp, kAtTimestamp,
+    kPortal, kDomain, kHost,
+    kMethod, kApp, kWebhook,
+    kIp, kClientIp, kRemoteAddr,
+    kCost, kDuration, kTimeDuration,
+    kOperating, kTimeOperating,
+    kStatus, kError,
+    kCmd, kParamsCmd,
+    kStart, kParamsStart,
+    kPlan,
+    kTime, kParams,  // the containers of the nested aliases
+    kSlotCount,
+    kNone = -1,
+};
+static_assert(kSlotCount <= 32, "slot sets are 32-bit masks");
+
+constexpr std::array<std::string_view, kSlotCount> kSlotName = {
+    "ts", "time.start", "timestamp", "@timestamp",
+    "portal", "domain", "host",
+    "method", "app", "webhook",
+    "ip", "client_ip", "remote_addr",
+    "cost", "duration", "time.duration",
+    "operating", "time.operating",
+    "status", "error",
+    "cmd", "params.cmd",
+    "start", "params.start",
+    "plan",
+    "time", "params",
+};
+
+constexpr std::uint32_t bit(int s) { return std::uint32_t{1} << s; }
+
+Slot top_slot(std::string_view k) {
+    switch (k.size()) {
+        case 2:
+            if (k == "ts") return kTs;
+            if (k == "ip") return kIp;
+            break;
+        case 3:
+            if (k == "app") return kApp;
+            if (k == "cmd") return kCmd;
+            break;
+        case 4:
+            if (k == "host") return kHost;
+            if (k == "time") return kTime;
+            if (k == "cost") return kCost;
+            if (k == "plan") return kPlan;
+            break;
+        case 5:
+            if (k == "start") return kStart;
+            if (k == "error") return kError;
+            break;
+        case 6:
+            if (k == "method") return kMethod;
+            if (k == "portal") return kPortal;
+            if (k == "domain") return kDomain;
+            if (k == "status") return kStatus;
+            if (k == "params") return kParams;
+            break;
+        case 7:
+            if (k == "webhook") return kWebhook;
+            break;
+        case 8:
+            if (k == "duration") return kDuration;
+            break;
+        case 9:
+            if (k == "client_ip") return kClientIp;
+            if (k == "timestamp") return kTimestamp;
+            if (k == "operating") return kOperating;
+            break;
+        case 10:
+            if (k == "@timestamp") return kAtTimestamp;
+            break;
+        case 11:
+            if (k == "remote_addr") return kRemoteAddr;
+            break;
+        default:
+            break;
+    }
+    return kNone;
+}
+
+Slot nested_slot(Slot parent, std::string_view k) {
+    if (parent == kTime) {
+        if (k == "start") return kTimeStart;
+        if (k == "duration") return kTimeDuration;
+        if (k == "operating") return kTimeOperating;
+    } else {
+        if (k == "cmd") return kParamsCmd;
+        if (k == "start") return kParamsStart;
+    }
+    return kNone;
+}
+
+// The same maps on a key as it stands in the line (the bytes after its opening quote, no
+// escapes): the hot path, no copy and no scan for the key's end. The line's padding makes
+// the few bytes read past a short key readable.
+template <std::size_t N>
+bool raw_is(const char* k, const char (&name)[N]) {
+    return std::memcmp(k, name, N - 1) == 0 && k[N - 1] == '"';
+}
+
+Slot top_slot_raw(const char* k) {
+    switch (k[0]) {
+        case 't':
+            if (raw_is(k, "ts")) return kTs;
+            if (raw_is(k, "time")) return kTime;
+            if (raw_is(k, "timestamp")) return kTimestamp;
+            break;
+        case 'p':
+            if (raw_is(k, "portal")) return kPortal;
+            if (raw_is(k, "params")) return kParams;
+            if (raw_is(k, "plan")) return kPlan;
+            break;
+        case 'm':
+            if (raw_is(k, "method")) return kMethod;
+            break;
+        case 'a':
+            if (raw_is(k, "app")) return kApp;
+            break;
+        case 'w':
+            if (raw_is(k, "webhook")) return kWebhook;
+            break;
+        case 'i':
+            if (raw_is(k, "ip")) return kIp;
+            break;
+        case 'c':
+            if (raw_is(k, "cost")) return kCost;
+            if (raw_is(k, "cmd")) return kCmd;
+            if (raw_is(k, "client_ip")) return kClientIp;
+            break;
+        case 'd':
+            if (raw_is(k, "duration")) return kDuration;
+            if (raw_is(k, "domain")) return kDomain;
+            break;
+        case 'h':
+            if (raw_is(k, "host")) return kHost;
+            break;
+        case 'r':
+            if (raw_is(k, "remote_addr")) return kRemoteAddr;
+            break;
+        case 'o':
+            if (raw_is(k, "operating")) return kOperating;
+            break;
+        case 's':
+            if (raw_is(k, "status")) return kStatus;
+            if (raw_is(k, "start")) return kStart;
+            break;
+        case 'e':
+            if (raw_is(k, "error")) return kError;
+            break;
+        case '@':
+            if (raw_is(k, "@timestamp")) return kAtTimestamp;
+            break;
+        default:
+            break;
+    }
+    return kNone;
+}
+
+Slot nested_slot_raw(Slot parent, const char* k) {
+    if (parent == kTime) {
+        if (raw_is(k, "start")) return kTimeStart;
+        if (raw_is(k, "duration")) return kTimeDuration;
+        if (raw_is(k, "operating")) return kTimeOperating;
+    } else {
+        if (raw_is(k, "cmd")) return kParamsCmd;
+        if (raw_is(k, "start")) return kParamsStart;
+    }
+    return kNone;
+}
+
+// Deeper than this is refused rather than risking the stack on hostile input.
+constexpr int kMaxDepth = 1024;
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// raw_json_token() includes the whitespace up to the next token.
+std::string_view trim_token(std::string_view t) {
+    while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\n' ||
+                          t.back() == '\r'))
+        t.remove_suffix(1);
+    return t;
+}
+
+// -?(0|[1-9][0-9]*); returns the end of the integer part (or 0 when there is none).
+std::size_t integer_prefix(std::string_view s) {
+    std::size_t i = !s.empty() && s[0] == '-' ? 1 : 0;
+    if (i >= s.size() || !is_digit(s[i])) return 0;
+    if (s[i] == '0') return i + 1;
+    while (i < s.size() && is_digit(s[i])) ++i;
+    return i;
+}
+
+bool is_json_integer(std::string_view s) {
+    const std::size_t n = integer_prefix(s);
+    return n != 0 && n == s.size();
+}
+
+bool is_json_number(std::string_view s) {
+    std::size_t i = integer_prefix(s);
+    if (i == 0) return false;
+    if (i < s.size() && s[i] == '.') {
+        const std::size_t begin = ++i;
+        while (i < s.size() && is_digit(s[i])) ++i;
+        if (i == begin) return false;
+    }
+    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+        ++i;
+        if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+        const std::size_t begin = i;
+        while (i < s.size() && is_digit(s[i])) ++i;
+        if (i == begin) return false;
+    }
+    return i == s.size();
+}
+
+// Proves a value (and everything inside it) is valid JSON, consuming it.
+bool valid_json(od::value& v, int depth) {
+    od::json_type t;
+    if (v.type().get(t)) return false;
+    switch (t) {
+        case od::json_type::array: {
+            if (depth >= kMaxDepth) return false;
+            od::array a;
+            if (v.get_array().get(a)) return false;
+            for (auto el : a) {
+                od::value ev;
+                if (el.get(ev) || !valid_json(ev, depth + 1)) return false;
+            }
+            return true;
+        }
+        case od::json_type::object: {
+            if (depth >= kMaxDepth) return false;
+            od::object o;
+            if (v.get_object().get(o)) return false;
+            for (auto f : o) {
+                od::field fv;
+                std::string_view key;
+                if (std::move(f).get(fv) || fv.unescaped_key().get(key) || !valid_json(fv.value(), depth + 1))
+                    return false;
+            }
+            return true;
+        }
+        case od::json_type::number:
+            return is_json_number(trim_token(v.raw_json_token()));
+        case od::json_type::string: {
+            std::string_view s;
+            return !v.get_string().get(s);
+        }
+        case od::json_type::boolean: {
+            bool b;
+            return !v.get_bool().get(b);
+        }
+        case od::json_type::null: {
+            bool n = false;
+            return !v.is_null().get(n) && n;
+        }
+    }
+    return false;
+}
+
+void ascii_lower_into(std::string_view s, std::string& out) {
+    out.resize(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        out[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
+    }
+}
+
+// Lower-cased method with one trailing ".json"/".xml" dropped, into `out`.
+void normalize_method(std::string_view s, std::string& out) {
+    ascii_lower_into(s, out);
+    std::string_view v = out;
+    if (v.size() >= 5 && v.substr(v.size() - 5) == ".json")
+        out.resize(v.size() - 5);
+    else if (v.size() >= 4 && v.substr(v.size() - 4) == ".xml")
+        out.resize(v.size() - 4);
+}
+
+std::string_view command_method(std::string_view command) {
+    return command.substr(0, command.find('?'));
+}
+
+// Is the normalized method of `s` empty? (Without building it.)
+bool method_is_empty(std::string_view s) {
+    if (s.empty()) return true;
+    auto ieq = [](std::string_view a, std::string_view lower) {
+        if (a.size() != lower.size()) return false;
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            const char c = a[i];
+            if (((c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c) != lower[i])
+                return false;
+        }
+        return true;
+    };
+    return ieq(s, ".json") || ieq(s, ".xml");
+}
+
+// A plan name is quoted in the reason only when it looks like one (it is free text).
+bool quotable_plan(std::string_view s) {
+    if (s.size() > 64) return false;
+    for (const char c : s)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '-' ||
+              c == '_' || c == '.'))
+            return false;
+    return true;
+}
+
+struct SvHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+        return std::hash<std::string_view>{}(s);
+    }
+};
+using NameCache = std::unordered_map<std::string, Sym, SvHash, std::equal_to<>>;
+// Bounds the memory an input of ever-new identities can take; refilling is cheap.
+constexpr std::size_t kNameCacheMax = 1 << 16;
+
+// The last raw text of one field and its symbol: consecutive lines mostly repeat the
+// portal, the client and the integration, and a compare is much cheaper than a hash lookup.
+struct Memo {
+    std::string raw;
+    Sym sym = kNoSym;
+};
+
+}  // namespace
+
+struct NdjsonParser::Impl {
+    explicit Impl(const ParseContext& c)
+        : ctx(c), unknown(c.symbols->intern("unknown")), batch(c.symbols->intern("batch")) {
+        scratch.reserve(256);
+    }
+
+    const ParseContext& ctx;
+    od::parser parser;
+    Sym unknown, batch;
+    std::string scratch;  // lower-cased names before interning
+    const char* line_end = nullptr;
+    Memo portal_memo, method_memo, ip_memo, app_memo, webhook_memo;
+    NameCache apps, webhooks;  // raw id -> interned integration name (hashing a secret once)
+
+    // Per line. String views point into the parser's string buffer, valid until the next
+    // iterate().
+    std::uint32_t seen = 0;     // keys met (the first pair wins)
+    std::uint32_t present = 0;  // slots holding a usable value
+    std::uint32_t empty = 0;    // string slots that held ""
+    std::array<std::int64_t, kSlotCount> num{};
+    std::array<std::string_view, kSlotCount> str{};
+    std::array<std::vector<std::string_view>, 2> cmds;  // cmd, params.cmd
+    std::string* reason = nullptr;
+
+    LineKind parse(std::string_view line, Hit& out, std::string& why);
+    bool walk_object(od::object& obj, Slot parent, int depth);
+    bool take(Slot s, od::value& v);
+    bool take_cmd(Slot s, od::value& v, od::json_type t);
+
+    bool bad(std::string_view msg) {
+        reason->assign(msg);
+        return false;
+    }
+    bool bad_json() { return bad("not valid JSON"); }
+    bool bad_field(Slot s, std::string_view what) {
+        reason->assign("field \"").append(kSlotName[s]).append("\": ").append(what);
+        return false;
+    }
+    bool bad_type(Slot s, std::string_view expected) {
+        reason->assign("field \"").append(kSlotName[s]).append("\": expected ").append(expected);
+        return false;
+    }
+    int first_present(std::initializer_list<Slot> group) const {
+        for (const Slot s : group)
+            if (present & bit(s)) return s;
+        return kNone;
+    }
+    Sym intern_lower(std::string_view s) {
+        ascii_lower_into(s, scratch);
+        return ctx.symbols->intern(scratch);
+    }
+    template <class Make>
+    static Sym memoized(Memo& memo, std::string_view raw, Make make) {
+        if (memo.sym != kNoSym && memo.raw == raw) return memo.sym;
+        memo.sym = make(raw);
+        memo.raw.assign(raw);
+        return memo.sym;
+    }
+    // The slot of a field's key. Raw bytes first; a key the raw match does not know is
+    // decoded only when it has an escape ("\u0074s" is "ts"). False on a bad escape.
+    bool slot_of(od::field& f, Slot parent, Slot& slot) {
+        const char* const raw = f.key().raw();
+        slot = parent == kNone ? top_slot_raw(raw) : nested_slot_raw(parent, raw);
+        if (slot != kNone) return true;
+        const char* p = raw;
+        while (p < line_end && *p != '"' && *p != '\\') ++p;
+        if (p < line_end && *p == '"') return true;  // no escape: an unknown key
+        std::string_view key;
+        if (f.unescaped_key().get(key)) return false;
+        slot = parent == kNone ? top_slot(key) : nested_slot(parent, key);
+        return true;
+    }
+    Sym intern_method(std::string_view s) {
+        normalize_method(s, scratch);
+        return ctx.symbols->intern(scratch);
+    }
+    template <class MakeName>
+    Sym cached_name(NameCache& cache, std::string_view raw, MakeName make) {
+        if (auto it = cache.find(raw); it != cache.end()) return it->second;
+        if (cache.size() >= kNameCacheMax) cache.clear();
+        const Sym id = ctx.symbols->intern(make(raw));
+        cache.emplace(std::string(raw), id);
+        return id;
+    }
+};
+
+bool NdjsonParser::Impl::walk_object(od::object& obj, Slot parent, int depth) {
+    for (auto fr : obj) {
+        od::field field;
+        Slot s = kNone;
+        if (std::move(fr).get(field) || !slot_of(field, parent, s)) return bad_json();
+        od::value& v = field.value();
+        if (s == kNone || (seen & bit(s))) {  // unknown, or a later duplicate: JSON only
+            if (!valid_json(v, depth + 1)) return bad_json();
+            continue;
+        }
+        seen |= bit(s);
+        if (s == kTime || s == kParams) {
+            od::json_type t;
+            if (v.type().get(t)) return bad_json();
+            if (t != od::json_type::object) {  // no nested aliases in it: an ordinary value
+                if (!valid_json(v, depth + 1)) return bad_json();
+                continue;
+            }
+            od::object inner;
+            if (v.get_object().get(inner) || !walk_object(inner, s, depth + 1)) return false;
+            continue;
+        }
+        if (!take(s, v)) return false;
+    }
+    return true;
+}
+
+bool NdjsonParser::Impl::take(Slot s, od::value& v) {
+    od::json_type t;
+    if (v.type().get(t)) return bad_json();
+    if (t == od::json_type::null) {  // null is absent
+        bool n = false;
+        return (!v.is_null().get(n) && n) || bad_json();
+    }
+    switch (s) {
+        case kTs: case kTimeStart: case kTimestamp: case kAtTimestamp: {
+            if (t == od::json_type::number) {
+                const std::string_view text = trim_token(v.raw_json_token());
+                const auto us = decimal_to_micros(text);
+                if (!us) return is_json_number(text) ? bad_field(s, "number out of range") : bad_json();
+                num[s] = *us;
+            } else if (t == od::json_type::string) {
+                std::string_view text;
+                if (v.get_string().get(text)) return bad_json();
+                const auto us = rfc3339_to_micros(text);
+                if (!us) return bad_type(s, "a number or an RFC 3339 string");
+                num[s] = *us;
+            } else {
+                return bad_type(s, "a number or an RFC 3339 string");
+            }
+            present |= bit(s);
+            return true;
+        }
+        case kCost: case kDuration: case kTimeDuration: case kOperating: case kTimeOperating: {
+            if (t != od::json_type::number) return bad_type(s, "a number >= 0");
+            const std::string_view text = trim_token(v.raw_json_token());
+            const auto us = decimal_to_micros(text);
+            if (!us) return is_json_number(text) ? bad_field(s, "number out of range") : bad_json();
+            if (*us < 0) return bad_type(s, "a number >= 0");
+            num[s] = *us;
+            present |= bit(s);
+            return true;
+        }
+        case kStatus: {
+            if (t != od::json_type::number) return bad_type(s, "an integer");
+            const std::string_view text = trim_token(v.raw_json_token());
+            if (!is_json_integer(text)) return is_json_number(text) ? bad_type(s, "an integer") : bad_json();
+            // An HTTP status: anything longer than 10 characters is out of int32 range anyway.
+            std::int64_t value = 0;
+            const bool neg = text[0] == '-';
+            if (text.size() > 11) return bad_field(s, "number out of range");
+            for (std::size_t i = neg ? 1 : 0; i < text.size(); ++i) value = value * 10 + (text[i] - '0');
+            if (neg) value = -value;
+            if (value < INT32_MIN || value > INT32_MAX) return bad_field(s, "number out of range");
+            num[s] = value;
+            present |= bit(s);
+            return true;
+        }
+        case kStart: case kParamsStart: {
+            if (t == od::json_type::number) {
+                const std::string_view text = trim_token(v.raw_json_token());
+                if (!is_json_integer(text))
+                    return is_json_number(text) ? bad_type(s, "an integer or a string") : bad_json();
+            } else if (t == od::json_type::string) {
+                std::string_view text;
+                if (v.get_string().get(text)) return bad_json();
+            } else {
+                return bad_type(s, "an integer or a string");
+            }
+            present |= bit(s);  // read for validity only: paging does not change the replay
+            return true;
+        }
+        case kCmd: case kParamsCmd:
+            return take_cmd(s, v, t);
+        default: {  // the string fields
+            if (t != od::json_type::string) return bad_type(s, "a string");
+            std::string_view text;
+            if (v.get_string().get(text)) return bad_json();
+            if (text.empty()) {
+                empty |= bit(s);
+                return true;
+            }
+            str[s] = text;
+            present |= bit(s);
+            return true;
+        }
+    }
+}
+
+bool NdjsonParser::Impl::take_cmd(Slot s, od::value& v, od::json_type t) {
+    auto& list = cmds[s == kCmd ? 0 : 1];
+    auto add = [&](od::value& el) {
+        std::string_view text;
+        od::json_type et;
+        if (el.type().get(et)) return bad_json();
+        if (et != od::json_type::string) return bad_type(s, "an array or object of strings");
+        if (el.get_string().get(text)) return bad_json();
+        if (method_is_empty(command_method(text))) {
+            return bad_field(s, "a command has no method");
+        }
+        list.push_back(text);
+        return true;
+    };
+    if (t == od::json_type::array) {
+        od::array a;
+        if (v.get_array().get(a)) return bad_json();
+        for (auto er : a) {
+            od::value el;
+            if (er.get(el)) return bad_json();
+            if (!add(el)) return false;
+        }
+    } else if (t == od::json_type::object) {
+        od::object o;
+        if (v.get_object().get(o)) return bad_json();
+        for (auto fr : o) {  // every pair is a command, duplicates included
+            od::field f;
+            std::string_view key;
+            if (std::move(fr).get(f) || f.unescaped_key().get(key)) return bad_json();
+            if (!add(f.value())) return false;
+        }
+    } else {
+        return bad_type(s, "an array or object of strings");
+    }
+    if (!list.empty()) present |= bit(s);  // an empty cmd is no cmd
+    return true;
+}
+
+LineKind NdjsonParser::Impl::parse(std::string_view line, Hit& out, std::string& why) {
+    reason = &why;
+    std::size_t first = 0;
+    while (first < line.size() && (line[first] == ' ' || line[first] == '\t' ||
+                                   line[first] == '\r' || line[first] == '\f' ||
+                                   line[first] == '\v'))
+        ++first;
+    if (first == line.size()) return LineKind::Blank;
+
+    seen = present = empty = 0;
+    line_end = line.data() + line.size();
+    cmds[0].clear();
+    cmds[1].clear();
+
+    const simdjson::padded_string_view input(line.data(), line.size(),
+                                             line.size() + kLinePadding);
+    od::document doc;
+    if (auto err = parser.iterate(input).get(doc)) {
+        bad(err == simdjson::UTF8_ERROR ? "not valid JSON: invalid UTF-8" : "not valid JSON");
+        return LineKind::Bad;
+    }
+    od::json_type t;
+    if (doc.type().get(t)) return bad_json(), LineKind::Bad;
+    if (t != od::json_type::object) return bad("not a JSON object"), LineKind::Bad;
+    od::object obj;
+    if (doc.get_object().get(obj)) return bad_json(), LineKind::Bad;
+    if (!walk_object(obj, kNone, 0)) return LineKind::Bad;
+    // Anything after the object ("{...} x", "{...}{...}") is not one JSON document.
+    if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS)
+        return bad("not valid JSON: content after the object"), LineKind::Bad;
+
+    auto missing = [&](Slot name, std::initializer_list<Slot> group) {
+        for (const Slot s : group)
+            if (empty & bit(s)) {
+                reason->assign("field \"").append(kSlotName[s]).append("\" is empty");
+                return LineKind::Bad;
+            }
+        reason->assign("missing field \"").append(kSlotName[name]).append("\"");
+        return LineKind::Bad;
+    };
+
+    const int ts = first_present({kTs, kTimeStart, kTimestamp, kAtTimestamp});
+    if (ts == kNone) return missing(kTs, {});
+    const int portal = first_present({kPortal, kDomain, kHost});
+    if (portal == kNone) return missing(kPortal, {kPortal, kDomain, kHost});
+    if (!(present & bit(kMethod))) return missing(kMethod, {kMethod});
+    if (method_is_empty(str[kMethod])) return bad("field \"method\" is empty"), LineKind::Bad;
+
+    std::int16_t plan = kNoPlan;
+    if (present & bit(kPlan)) {
+        const int i = ctx.rules->plan_index(str[kPlan]);
+        if (i < 0) {
+            reason->assign("unknown plan");
+            if (quotable_plan(str[kPlan])) reason->append(" \"").append(str[kPlan]).append("\"");
+            return LineKind::Bad;
+        }
+        plan = static_cast<std::int16_t>(i);
+    } else if (empty & bit(kPlan)) {
+        return bad("unknown plan \"\""), LineKind::Bad;
+    }
+
+    out.t_us = num[ts];
+    out.portal = memoized(portal_memo, str[portal], [&](std::string_view v) { return intern_lower(v); });
+    out.method = memoized(method_memo, str[kMethod], [&](std::string_view v) { return intern_method(v); });
+    if (present & bit(kApp)) {
+        out.kind = IntegrationKind::App;
+        out.integration = memoized(app_memo, str[kApp], [&](std::string_view v) {
+            return cached_name(apps, v, app_name);
+        });
+    } else if (present & bit(kWebhook)) {
+        out.kind = IntegrationKind::Webhook;
+        out.integration = memoized(webhook_memo, str[kWebhook], [&](std::string_view v) {
+            return cached_name(webhooks, v, webhook_name);
+        });
+    } else {
+        out.kind = IntegrationKind::Unknown;
+        out.integration = unknown;
+    }
+    const int ip = first_present({kIp, kClientIp, kRemoteAddr});
+    out.ip = ip == kNone ? kNoSym
+                         : memoized(ip_memo, str[ip], [&](std::string_view v) {
+                               return ctx.symbols->intern(v);
+                           });
+    const int cost = first_present({kCost, kDuration, kTimeDuration});
+    out.cost_us = cost == kNone ? kUnknownCost : num[cost];
+    out.plan = plan;
+    out.status = (present & bit(kStatus)) ? static_cast<std::int32_t>(num[kStatus]) : 0;
+    out.error = (present & bit(kError)) ? ctx.symbols->intern(str[kError]) : kNoSym;
+    out.cmds.clear();
+    // Only a batch carries commands (SPEC §2.1); elsewhere `cmd` is checked, then ignored.
+    const int cmd = first_present({kCmd, kParamsCmd});
+    if (cmd != kNone && out.method == batch) {
+        for (const std::string_view c : cmds[cmd == kCmd ? 0 : 1])
+            out.cmds.push_back(intern_method(command_method(c)));
+    }
+    return LineKind::Hit;
+}
+
+NdjsonParser::NdjsonParser(const ParseContext& ctx) : impl_(std::make_unique<Impl>(ctx)) {}
+NdjsonParser::~NdjsonParser() = default;
+
+LineKind NdjsonParser::parse(std::string_view line, Hit& out, std::string& reason) {
+    return impl_->parse(line, out, reason);
+}
+
+}  // namespace b24
