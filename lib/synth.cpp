@@ -583,11 +583,10 @@ private:
                                             : ",\"ip\":\"")
             .put(ip)
             .put('"');
-        if (cl.style != Style::Bitrix && !no_duration) {
-            if (bad == Bad::WrongType) b.put(",\"duration\":\"slow\"");
-            else b.put(",\"duration\":").micros(o.duration_us, cl.style == Style::Epoch3 ? 3 : 6);
-        }
-        b.put(",\"status\":").num(o.status);
+        if (cl.style != Style::Bitrix && !no_duration)
+            b.put(",\"duration\":").micros(o.duration_us, cl.style == Style::Epoch3 ? 3 : 6);
+        if (bad == Bad::WrongType) b.put(",\"status\":\"").num(o.status).put('"');  // a string
+        else b.put(",\"status\":").num(o.status);
         if (!o.error.empty()) b.put(",\"error\":\"").put(o.error).put('"');
         if (c.cmds && !c.cmds->empty()) {
             b.put(c.cmd_object ? ",\"cmd\":{" : ",\"cmd\":[");
