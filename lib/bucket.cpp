@@ -30,9 +30,9 @@ bool LeakyBucket::admit(std::int64_t t, std::int64_t capacity, std::int64_t drai
 
 bool BucketTable::hit(Sym portal, Sym key, int plan, const PlanLimits& limits, std::int64_t t) {
     const std::uint64_t k = (std::uint64_t{portal} << 32) | key;
-    auto [it, fresh] = states_.try_emplace(k);
-    State& s = it->second;
-    if (fresh) s.plan = plan;
+    const auto e = states_.try_emplace(k);
+    State& s = e.value;
+    if (e.fresh) s.plan = plan;
     ++s.hits;
     if (!s.bucket.admit(t, limits.capacity, limits.drain)) {
         ++s.refused;
@@ -46,7 +46,9 @@ void BucketTable::report(const SymbolTable& symbols, const Rules& rules,
                          std::vector<BucketReport>& out) const {
     out.clear();
     out.reserve(states_.size());
-    for (const auto& [k, s] : states_) {
+    for (std::size_t i = 0; i < states_.size(); ++i) {
+        const std::uint64_t k = states_.key_at(i);
+        const State& s = states_.value_at(i);
         BucketReport b;
         b.portal = symbols.name(static_cast<Sym>(k >> 32));
         b.key = symbols.name(static_cast<Sym>(k & 0xffffffffu));

@@ -3,9 +3,9 @@
 // per second is exactly Y micro-hits per µs.
 #pragma once
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
 
+#include "id_map.h"
 #include "report.h"
 #include "rules.h"
 #include "symbols.h"
@@ -42,7 +42,7 @@ private:
         int plan = 0;  // plan of the first hit
         std::int64_t hits = 0, refused = 0, peak_level = 0;
     };
-    std::unordered_map<std::uint64_t, State> states_;  // (portal << 32) | key
+    IdMap<State> states_;  // (portal << 32) | key
 };
 
 }  // namespace b24

@@ -5,11 +5,14 @@
 #include "engine.h"
 
 #include <algorithm>
+#include <array>
 #include <span>
+#include <string>
 #include <tuple>
-#include <unordered_map>
+#include <vector>
 
 #include "bucket.h"
+#include "id_map.h"
 #include "notification.h"
 #include "operating.h"
 #include "overload.h"
@@ -41,33 +44,37 @@ struct IntegrationState {
     IntegrationKind kind = IntegrationKind::Unknown;
     std::int64_t hits = 0, executed = 0, cost_us = 0, cost_unknown = 0;
     std::array<std::int64_t, 3> refused{};
-    std::unordered_map<Sym, Use> uses;  // by method
     OverloadTracker overload;
-    PollingTracker polling;
 };
 
 }  // namespace
 
 struct Engine::Impl {
     Impl(const Rules& r, const SymbolTable& s)
-        : rules(r), symbols(s), operating(rules.operating), matcher(rules, symbols) {}
+        : rules(r),
+          symbols(s),
+          operating(rules.operating),
+          matcher(rules, symbols),
+          polling(rules.polling) {}
 
     Rules rules;
     const SymbolTable& symbols;
     BucketTable buckets;
     OperatingTable operating;
     PollingMatcher matcher;
-    std::unordered_map<std::uint64_t, IntegrationState> integrations;  // (portal, integration)
-    std::unordered_map<Sym, int> portal_plans;
+    PollingTable polling;                    // by integration index
+    IdMap<IntegrationState> integrations;    // (portal, integration); its index names it below
+    IdMap<Use> uses;                         // (integration index, method)
+    IdMap<int> portal_plans;                 // portal -> index into rules.plans
+    std::vector<std::uint32_t> hit_uses;     // scratch: index in `uses` of each command of a hit
     std::function<void(const FindingEvent&)> on_finding;
     std::int64_t next_sweep = INT64_MIN;
 
     int plan_of(const Hit& h) {
-        if (h.plan != kNoPlan && h.plan >= 0 && static_cast<std::size_t>(h.plan) < rules.plans.size())
-            return h.plan;
-        auto [it, fresh] = portal_plans.try_emplace(h.portal, 0);
-        if (fresh) it->second = std::max(0, rules.portal_plan(symbols.name(h.portal)));
-        return it->second;
+        if (h.plan >= 0 && static_cast<std::size_t>(h.plan) < rules.plans.size()) return h.plan;
+        const auto e = portal_plans.try_emplace(h.portal);
+        if (e.fresh) e.value = std::max(0, rules.portal_plan(symbols.name(h.portal)));
+        return e.value;
     }
 
     // Window entries of idle keys would otherwise stay until their next hit: now and then
@@ -75,7 +82,8 @@ struct Engine::Impl {
     void maybe_sweep(std::int64_t t) {
         if (t < next_sweep) return;
         operating.sweep(t);
-        for (auto& [k, s] : integrations) s.overload.sweep(rules, t);
+        for (std::size_t i = 0; i < integrations.size(); ++i)
+            integrations.value_at(i).overload.sweep(rules, t);
         const std::int64_t every =
             std::max({rules.operating.window_us, rules.warn.window_us, rules.block.window_us});
         next_sweep = t > INT64_MAX - every ? INT64_MAX : t + every;
@@ -88,9 +96,10 @@ struct Engine::Impl {
 void Engine::Impl::add(const Hit& h) {
     maybe_sweep(h.t_us);
     const std::int64_t t = h.t_us;
-    auto [it, fresh] = integrations.try_emplace(pack(h.portal, h.integration));
-    IntegrationState& s = it->second;
-    if (fresh) {
+    const auto entry = integrations.try_emplace(pack(h.portal, h.integration));
+    IntegrationState& s = entry.value;
+    const std::uint32_t who = entry.index;
+    if (entry.fresh) {
         s.portal = h.portal;
         s.integration = h.integration;
         s.kind = h.kind;
@@ -102,7 +111,12 @@ void Engine::Impl::add(const Hit& h) {
 
     ++s.hits;
     if (h.cost_us == kUnknownCost) ++s.cost_unknown;
-    for (const Sym m : commands) ++s.uses[m].hits;
+    hit_uses.clear();
+    for (const Sym m : commands) {
+        const auto u = uses.try_emplace(pack(who, m));
+        ++u.value.hits;
+        hit_uses.push_back(u.index);  // an index: later inserts may move the values
+    }
 
     // 3.1: blocked by 3.4 at an earlier hit.
     if (s.overload.blocked()) {
@@ -129,11 +143,11 @@ void Engine::Impl::add(const Hit& h) {
             h.cost_us == kUnknownCost ? rules.operating.default_cost_us : h.cost_us;
         const std::int64_t each = cost / static_cast<std::int64_t>(commands.size());
         bool executed = false;
-        for (const Sym m : commands) {
-            if (operating.command(h.portal, m, t, each)) {
+        for (std::size_t c = 0; c < commands.size(); ++c) {
+            if (operating.command(h.portal, commands[c], t, each)) {
                 executed = true;
                 o.cost_us += each;
-                s.uses[m].cost_us += each;
+                uses.value_at(hit_uses[c]).cost_us += each;
             } else {
                 ++o.refused;
                 ++s.refused[static_cast<std::size_t>(Refusal::OperationTime)];
@@ -146,7 +160,7 @@ void Engine::Impl::add(const Hit& h) {
     // 3.4 POLLING bursts: every polled command method, refused hits included.
     for (const Sym m : commands) {
         if (!matcher.polled(m)) continue;
-        const auto period = s.polling.observe(rules.polling, m, t);
+        const auto period = polling.observe(who, m, t);
         if (!period) continue;
         if (!o.polling) {
             o.polling = true;
@@ -185,10 +199,17 @@ void Engine::add(const Hit& hit) { impl_->add(hit); }
 void Engine::finish(Report& out) {
     const Impl& im = *impl_;
     out.integrations.clear();
-    out.integrations.reserve(im.integrations.size());
+    out.integrations.resize(im.integrations.size());
     out.summary = Summary{};
-    for (const auto& [k, s] : im.integrations) {
-        IntegrationReport r;
+    for (std::size_t u = 0; u < im.uses.size(); ++u) {
+        const std::uint64_t k = im.uses.key_at(u);
+        const Use& use = im.uses.value_at(u);
+        out.integrations[k >> 32].top_methods.push_back(MethodUse{
+            std::string(im.symbols.name(static_cast<Sym>(k & 0xffffffffu))), use.hits, use.cost_us});
+    }
+    for (std::size_t i = 0; i < im.integrations.size(); ++i) {
+        const IntegrationState& s = im.integrations.value_at(i);
+        IntegrationReport& r = out.integrations[i];
         r.portal = im.symbols.name(s.portal);
         r.integration = im.symbols.name(s.integration);
         r.kind = kind_name(s.kind);
@@ -202,8 +223,6 @@ void Engine::finish(Report& out) {
         std::sort(r.findings.begin(), r.findings.end(), [](const Finding& a, const Finding& b) {
             return std::tie(a.at_us, a.code) < std::tie(b.at_us, b.code);
         });
-        for (const auto& [m, u] : s.uses)
-            r.top_methods.push_back(MethodUse{std::string(im.symbols.name(m)), u.hits, u.cost_us});
         std::sort(r.top_methods.begin(), r.top_methods.end(),
                   [](const MethodUse& a, const MethodUse& b) {
                       if (a.cost_us != b.cost_us) return a.cost_us > b.cost_us;
@@ -211,7 +230,6 @@ void Engine::finish(Report& out) {
                   });
         if (r.top_methods.size() > 5) r.top_methods.resize(5);
         r.notification = render_notification(r);
-        out.integrations.push_back(std::move(r));
     }
     std::sort(out.integrations.begin(), out.integrations.end(),
               [](const IntegrationReport& a, const IntegrationReport& b) {

@@ -26,13 +26,16 @@ bool OperatingTable::command(Sym portal, Sym method, std::int64_t t, std::int64_
 }
 
 void OperatingTable::sweep(std::int64_t now) {
-    for (auto& [k, s] : states_) s.window.evict(now, limits_.window_us);
+    for (std::size_t i = 0; i < states_.size(); ++i)
+        states_.value_at(i).window.evict(now, limits_.window_us);
 }
 
 void OperatingTable::report(const SymbolTable& symbols, std::vector<MethodReport>& out) const {
     out.clear();
     out.reserve(states_.size());
-    for (const auto& [k, s] : states_) {
+    for (std::size_t i = 0; i < states_.size(); ++i) {
+        const std::uint64_t k = states_.key_at(i);
+        const State& s = states_.value_at(i);
         MethodReport m;
         m.portal = symbols.name(static_cast<Sym>(k >> 32));
         m.method = symbols.name(static_cast<Sym>(k & 0xffffffffu));

@@ -3,9 +3,9 @@
 // batch's commands one by one) comes here separately.
 #pragma once
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
 
+#include "id_map.h"
 #include "report.h"
 #include "rules.h"
 #include "symbols.h"
@@ -36,7 +36,7 @@ private:
         std::vector<MethodBlock> blocks;
     };
     Rules::Operating limits_;
-    std::unordered_map<std::uint64_t, State> states_;  // (portal << 32) | method
+    IdMap<State> states_;  // (portal << 32) | method
 };
 
 }  // namespace b24

@@ -69,17 +69,11 @@ std::size_t OverloadTracker::add(const Rules& rules, const OverloadHit& h) {
     const std::int64_t t = h.t_us;
     const auto& warn = rules.warn;
     const auto& block = rules.block;
-    warn_cost_.add(t, h.cost_us);
-    warn_cost_.evict(t, warn.window_us);
-    warn_hits_.add(t, 1);
-    warn_hits_.evict(t, warn.window_us);
-    block_cost_.add(t, h.cost_us);
-    block_cost_.evict(t, block.window_us);
-    block_refused_.add(t, h.refused);
-    block_refused_.evict(t, block.window_us);
+    window_.add(t, Sums3{h.cost_us, 1, h.refused});
+    window_.evict(t, warn.window_us, block.window_us);
 
-    const std::int64_t cost_w = warn_cost_.sum();
-    const std::int64_t hits_w = warn_hits_.sum();
+    const std::int64_t cost_w = window_.sum(0).cost;
+    const std::int64_t hits_w = window_.sum(0).hits;
     const std::int64_t hits_w_micro = hits_w > kMax / kMicro ? kMax : hits_w * kMicro;
 
     // Peaks of the findings recorded at earlier hits (this hit still counts, even when it
@@ -113,8 +107,8 @@ std::size_t OverloadTracker::add(const Rules& rules, const OverloadHit& h) {
         warned_at_ = t;
     }
     if (index_[kLarge] < 0) {
-        const std::int64_t cost_b = block_cost_.sum();
-        const std::int64_t refused_b = block_refused_.sum();
+        const std::int64_t cost_b = window_.sum(1).cost;
+        const std::int64_t refused_b = window_.sum(1).refused;
         if (cost_b >= block.cost_us) {
             record(kLarge, Level::Block, t, "cost", block.window_us, cost_b, block.cost_us);
             blocked_ = true;
@@ -139,10 +133,7 @@ std::size_t OverloadTracker::add(const Rules& rules, const OverloadHit& h) {
 }
 
 void OverloadTracker::sweep(const Rules& rules, std::int64_t now) {
-    warn_cost_.evict(now, rules.warn.window_us);
-    warn_hits_.evict(now, rules.warn.window_us);
-    block_cost_.evict(now, rules.block.window_us);
-    block_refused_.evict(now, rules.block.window_us);
+    window_.evict(now, rules.warn.window_us, rules.block.window_us);
 }
 
 }  // namespace b24

@@ -58,7 +58,7 @@ private:
     Finding& record(Code code, Level level, std::int64_t t, const char* metric,
                     std::int64_t window_us, std::int64_t value, std::int64_t threshold);
 
-    SlidingSum warn_cost_, warn_hits_, block_cost_, block_refused_;
+    DualWindow window_;  // (cost, hits, refused) over the warn window (0) and block window (1)
     std::array<int, 4> index_{-1, -1, -1, -1};  // into findings_, by Code
     std::int64_t warned_at_ = 0;
     bool blocked_ = false;

@@ -37,21 +37,35 @@ bool PollingMatcher::polled(Sym method) {
     return known_[method] == 1;
 }
 
-std::optional<std::int64_t> PollingTracker::observe(const Rules::Polling& p, Sym method,
-                                                    std::int64_t t) {
-    auto [it, fresh] = tracks_.try_emplace(method);
-    Track& tr = it->second;
-    const bool starts_burst = fresh || t - tr.last_hit > p.burst_gap_us;
-    tr.last_hit = std::max(tr.last_hit, t);
+PollingTable::PollingTable(const Rules::Polling& p)
+    : p_(p), keep_(static_cast<std::size_t>(std::max<std::int64_t>(p.bursts, 2))) {}
+
+std::optional<std::int64_t> PollingTable::observe(std::uint32_t who, Sym method, std::int64_t t) {
+    const std::size_t stride = keep_ + 2;
+    const auto e = index_.try_emplace((std::uint64_t{who} << 32) | method);
+    if (e.fresh) pool_.resize(pool_.size() + stride, 0);
+    std::int64_t* rec = pool_.data() + std::size_t{e.index} * stride;
+    std::int64_t& last_hit = rec[0];
+    std::int64_t& count = rec[1];
+    std::int64_t* ring = rec + 2;
+
+    const bool starts_burst = e.fresh || t - last_hit > p_.burst_gap_us;
+    last_hit = e.fresh ? t : std::max(last_hit, t);
     if (!starts_burst) return std::nullopt;
     // A start more than max_period after the previous one can never be part of a steady
     // series with those before it: forget them.
-    if (!tr.starts.empty() && t - tr.starts.back() > p.max_period_us) tr.starts.clear();
-    const auto keep = static_cast<std::size_t>(std::max<std::int64_t>(p.bursts, 2));
-    if (tr.starts.size() == keep) tr.starts.erase(tr.starts.begin());
-    tr.starts.push_back(t);
-    if (tr.starts.size() < keep) return std::nullopt;
-    return steady_period(tr.starts, p, scratch_);
+    const auto n = static_cast<std::size_t>(count);
+    if (n > 0 && t - ring[(n - 1) % keep_] > p_.max_period_us) count = 0;
+    // The ring holds the newest keep_ starts; count runs on past keep_ (mod 2·keep_ keeps
+    // it small while preserving the position and the "full" state).
+    const auto m = static_cast<std::size_t>(count);
+    ring[m % keep_] = t;
+    count = static_cast<std::int64_t>(m + 1 >= 2 * keep_ ? m + 1 - keep_ : m + 1);
+    if (m + 1 < keep_) return std::nullopt;
+    starts_.clear();
+    const std::size_t newest = m % keep_;
+    for (std::size_t j = 1; j <= keep_; ++j) starts_.push_back(ring[(newest + j) % keep_]);
+    return steady_period(starts_, p_, scratch_);
 }
 
 }  // namespace b24

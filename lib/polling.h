@@ -5,9 +5,9 @@
 #pragma once
 #include <cstdint>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
+#include "id_map.h"
 #include "rules.h"
 #include "symbols.h"
 
@@ -33,21 +33,27 @@ private:
     std::vector<std::int8_t> known_;  // by Sym: -1 unknown, 0 no, 1 yes
 };
 
-// One integration's bursts, per polled method. Memory: the last `bursts` starts per method.
-class PollingTracker {
+// Every integration's bursts, per polled method. Memory: per (integration, method) its last
+// hit and its last `bursts` burst starts, in one flat pool.
+class PollingTable {
 public:
-    // A hit of the integration touching `method` at t (call once per command of a batch;
-    // repeated methods at one t simply continue the burst). Returns the median period m
-    // when a burst starts here and the last `bursts` starts qualify.
-    std::optional<std::int64_t> observe(const Rules::Polling& p, Sym method, std::int64_t t);
+    explicit PollingTable(const Rules::Polling& p);
+
+    // A hit of integration `who` (any id unique within the replay) touching `method` at t
+    // (call once per command of a batch; a method repeated at one t simply continues the
+    // burst). Returns the median period m when a burst starts here and the last `bursts`
+    // starts qualify.
+    std::optional<std::int64_t> observe(std::uint32_t who, Sym method, std::int64_t t);
 
 private:
-    struct Track {
-        std::int64_t last_hit = 0;
-        std::vector<std::int64_t> starts;  // the last `bursts` burst starts, oldest first
-    };
-    std::unordered_map<Sym, Track> tracks_;
-    std::vector<std::int64_t> scratch_;
+    struct Unit {};
+    Rules::Polling p_;
+    std::size_t keep_;                // bursts
+    IdMap<Unit> index_;               // (who, method) -> its record in pool_
+    // Record i at pool_[i * (keep_ + 2)]: last hit, number of starts kept (≤ keep_, the
+    // newest at (count − 1) mod keep_ of the ring that follows), then the ring.
+    std::vector<std::int64_t> pool_;
+    std::vector<std::int64_t> starts_, scratch_;
 };
 
 }  // namespace b24

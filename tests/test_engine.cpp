@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine.h"
+#include "id_map.h"
 
 using namespace b24;
 
@@ -224,4 +225,22 @@ TEST_CASE("engine: finish can be called again and replaces what it fills", "[eng
     e.finish(r2);
     e.finish(r2);
     CHECK(dump(r1) == dump(r2));
+}
+
+TEST_CASE("engine: IdMap finds every key again through growth, in insertion order", "[engine]") {
+    IdMap<std::int64_t> m;
+    for (std::uint64_t k = 0; k < 5000; ++k) {
+        const auto e = m.try_emplace(k * 0x100000001ull);  // packed ids, as the engine uses
+        CHECK(e.fresh);
+        CHECK(e.index == k);
+        e.value = static_cast<std::int64_t>(k);
+    }
+    bool all = true;
+    for (std::uint64_t k = 0; k < 5000; ++k) {
+        const auto e = m.try_emplace(k * 0x100000001ull);
+        all = all && !e.fresh && e.value == static_cast<std::int64_t>(k) && e.index == k;
+    }
+    CHECK(all);
+    CHECK(m.size() == 5000);
+    CHECK(m.key_at(4999) == 4999 * 0x100000001ull);
 }

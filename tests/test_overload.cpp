@@ -4,9 +4,11 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine.h"
 #include "overload.h"
+#include "window.h"
 
 using namespace b24;
 
@@ -296,4 +298,50 @@ TEST_CASE("overload: a hits peak is in micro-hits", "[overload]") {
     REQUIRE(f != nullptr);
     CHECK(f->value == 7251 * S);
     CHECK(f->peak == 7300 * S);
+}
+
+TEST_CASE("overload: its two windows agree with plain lists through growth and shrinking",
+          "[overload]") {
+    DualWindow w;
+    struct E {
+        std::int64_t t;
+        Sums3 v;
+    };
+    std::vector<E> plain;
+    std::uint64_t seed = 99;
+    const auto next = [&seed](std::uint64_t n) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        return static_cast<std::int64_t>((seed >> 33) % n);
+    };
+    std::int64_t t = 0;
+    // Either window may be the longer one.
+    for (const auto& [w0, w1] : {std::pair<std::int64_t, std::int64_t>{3600, 600}, {500, 2000}}) {
+        for (int i = 0; i < 12000; ++i) {
+            const bool dense = (i / 1500) % 2 == 0;
+            t += dense ? next(3) : next(700);
+            const Sums3 v{next(4), 1, next(2)};
+            w.add(t, v);
+            w.evict(t, w0, w1);
+            plain.push_back({t, v});
+            Sums3 s0, s1;
+            std::vector<E> kept;
+            for (const auto& e : plain) {
+                if (e.t > t - w0) s0 += e.v;
+                if (e.t > t - w1) s1 += e.v;
+                if (e.t > t - std::max(w0, w1)) kept.push_back(e);
+            }
+            plain.swap(kept);
+            REQUIRE(w.sum(0).cost == s0.cost);
+            REQUIRE(w.sum(0).hits == s0.hits);
+            REQUIRE(w.sum(0).refused == s0.refused);
+            REQUIRE(w.sum(1).cost == s1.cost);
+            REQUIRE(w.sum(1).hits == s1.hits);
+            REQUIRE(w.sum(1).refused == s1.refused);
+        }
+        CHECK(w.capacity() <= 16);  // a sparse phase last: memory follows the window
+        t += 1'000'000;             // the next pair of widths starts afresh
+        w.evict(t, w0, w1);
+        CHECK(w.size() == 0);
+        plain.clear();
+    }
 }

@@ -125,13 +125,15 @@ TEST_CASE("polling: the median of an even count is the floor of the mean of the 
 TEST_CASE("polling: bursts are split by gaps of more than burst_gap_s", "[polling]") {
     Rules::Polling p;
     p.bursts = 2;  // one period: any burst start after the first reports it
-    PollingTracker tr;
-    CHECK_FALSE(tr.observe(p, 1, 0));
-    CHECK_FALSE(tr.observe(p, 1, 60 * S));        // a gap of exactly 60 s continues the burst
-    CHECK_FALSE(tr.observe(p, 1, 120 * S));
-    CHECK(tr.observe(p, 1, 180 * S + 1) == 180 * S + 1);  // the next burst, from the first start
-    CHECK_FALSE(tr.observe(p, 2, 180 * S + 1));  // another method has its own bursts
-    CHECK(tr.observe(p, 2, 400 * S) == 400 * S - 180 * S - 1);
+    PollingTable tr(p);
+    CHECK_FALSE(tr.observe(0, 1, 0));
+    CHECK_FALSE(tr.observe(0, 1, 60 * S));        // a gap of exactly 60 s continues the burst
+    CHECK_FALSE(tr.observe(0, 1, 120 * S));
+    CHECK(tr.observe(0, 1, 180 * S + 1) == 180 * S + 1);  // the next burst, from the first start
+    CHECK_FALSE(tr.observe(0, 2, 180 * S + 1));  // another method has its own bursts
+    CHECK(tr.observe(0, 2, 400 * S) == 400 * S - 180 * S - 1);
+    CHECK_FALSE(tr.observe(7, 1, 400 * S));      // and so has another integration
+    CHECK(tr.observe(0, 1, 400 * S) == 400 * S - 180 * S - 1);
 }
 
 TEST_CASE("polling: a batch touches each command's method, not batch", "[polling]") {
@@ -200,11 +202,12 @@ TEST_CASE("polling: the peak is the highest m at later qualifying burst starts",
 }
 
 TEST_CASE("polling: a pause longer than max_period_s starts the count again", "[polling]") {
-    Rules::Polling p;
-    PollingTracker tr;
+    PollingTable tr(Rules::Polling{});
     std::int64_t t = 0;
-    for (int i = 0; i < 6; ++i, t += 300 * S) CHECK_FALSE(tr.observe(p, 1, t));
+    for (int i = 0; i < 6; ++i, t += 300 * S) CHECK_FALSE(tr.observe(0, 1, t));
     t += 1000 * S;  // more than max_period_s: this series cannot continue
-    for (int i = 0; i < 7; ++i, t += 300 * S) CHECK_FALSE(tr.observe(p, 1, t));
-    CHECK(tr.observe(p, 1, t) == 300 * S);  // the 8th start after the pause
+    for (int i = 0; i < 7; ++i, t += 300 * S) CHECK_FALSE(tr.observe(0, 1, t));
+    CHECK(tr.observe(0, 1, t) == 300 * S);  // the 8th start after the pause
+    t += 300 * S;
+    for (int i = 0; i < 30; ++i, t += 300 * S) CHECK(tr.observe(0, 1, t) == 300 * S);  // and on
 }
