@@ -454,16 +454,11 @@ public:
     // The server's answer to `c` at `t`; the line is written.
     Outcome call(const Call& c, std::int64_t t);
     const Portal& portal(int i) const { return portals_[static_cast<std::size_t>(i)]; }
-    std::int64_t start() const { return opt_.start_us; }
-    std::uint64_t seed() const { return opt_.seed; }
+    const std::string& ip_name(int i) const { return ips_[static_cast<std::size_t>(i)]; }
     bool night(int portal_idx, std::int64_t t) const {
         const int h = local_hour(portal(portal_idx), t);
         return h < 8 || h >= 21;
     }
-
-    std::vector<Portal> portals_;
-    std::vector<std::string> ips_;
-    std::vector<std::unique_ptr<Client>> clients_;
 
 private:
     int add_portal(std::string name, bool enterprise, int tz_min, const char* plan = nullptr,
@@ -477,6 +472,9 @@ private:
 
     const SynthOptions& opt_;
     Sink& sink_;
+    std::vector<Portal> portals_;
+    std::vector<std::string> ips_;
+    std::vector<std::unique_ptr<Client>> clients_;
     std::unique_ptr<Renderer> render_;
     std::vector<std::unique_ptr<Actor>> actors_;
     std::vector<Bucket> buckets_;          // portal × ip
@@ -501,7 +499,8 @@ void civil(std::int64_t days, std::int64_t& y, int& m, int& d) {
     y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
 }
 
-enum class Bad { None, Truncated, NoMethod, WrongType, NotJson };
+// Deliberately bad NDJSON lines that are still JSON (the others are cut short or not JSON).
+enum class Bad { None, NoMethod, WrongType };
 
 class Renderer {
 public:
@@ -544,7 +543,7 @@ private:
                      Buf& b) {
         const Client& cl = *c.who;
         const Portal& p = w_.portal(cl.portal);
-        const std::string& ip = w_.ips_[static_cast<std::size_t>(cl.ip)];
+        const std::string& ip = w_.ip_name(cl.ip);
         b.put('{');
         switch (cl.style) {
             case Style::Bitrix:
@@ -658,7 +657,7 @@ private:
         const Client& cl = *c.who;
         const Portal& p = w_.portal(cl.portal);
         const std::string_view method = kMethodName[static_cast<std::size_t>(c.method)];
-        b.put(p.name).put(":443 ").put(w_.ips_[static_cast<std::size_t>(cl.ip)]).put(" - - ");
+        b.put(p.name).put(":443 ").put(w_.ip_name(cl.ip)).put(" - - ");
         clf_time(b, t, p.tz_min);
         const bool post = c.cmds || method.find(".add") != std::string_view::npos ||
                           method.find(".update") != std::string_view::npos ||
