@@ -380,25 +380,35 @@ struct NdjsonParser::Impl {
     std::array<std::int64_t, kSlotCount> num{};
     std::array<std::string_view, kSlotCount> str{};
     std::array<std::vector<std::string_view>, 2> cmds;  // cmd, params.cmd
+    bool field_bad = false;
     std::string* reason = nullptr;
 
     LineKind parse(std::string_view line, Hit& out, std::string& why);
     bool walk_object(od::object& obj, Slot parent, int depth);
-    bool take(Slot s, od::value& v);
-    bool take_cmd(Slot s, od::value& v, od::json_type t);
+    bool take(Slot s, od::value& v, int depth);
+    bool take_cmd(Slot s, od::value& v, od::json_type t, int depth);
 
+    // Two kinds of fault. Broken JSON stops the walk at once (false) and is the reason
+    // whatever was found before. A field fault is recorded (the first one is the reason)
+    // and the walk goes on (true), so a line that is also broken JSON further on is
+    // reported as such.
     bool bad(std::string_view msg) {
         reason->assign(msg);
         return false;
     }
     bool bad_json() { return bad("not valid JSON"); }
-    bool bad_field(Slot s, std::string_view what) {
-        reason->assign("field \"").append(kSlotName[s]).append("\": ").append(what);
-        return false;
+    bool bad_field(Slot s, std::string_view what, std::string_view prefix = "") {
+        if (!field_bad) {
+            field_bad = true;
+            reason->assign("field \"").append(kSlotName[s]).append("\": ").append(prefix).append(what);
+        }
+        return true;
     }
-    bool bad_type(Slot s, std::string_view expected) {
-        reason->assign("field \"").append(kSlotName[s]).append("\": expected ").append(expected);
-        return false;
+    bool bad_type(Slot s, std::string_view expected) { return bad_field(s, expected, "expected "); }
+    // A value of the wrong type, not read yet: recorded, then still checked as JSON.
+    bool wrong_type(Slot s, std::string_view expected, od::value& v, int depth) {
+        bad_type(s, expected);
+        return valid_json(v, depth) || bad_json();
     }
     int first_present(std::initializer_list<Slot> group) const {
         for (const Slot s : group)
@@ -466,12 +476,12 @@ bool NdjsonParser::Impl::walk_object(od::object& obj, Slot parent, int depth) {
             if (v.get_object().get(inner) || !walk_object(inner, s, depth + 1)) return false;
             continue;
         }
-        if (!take(s, v)) return false;
+        if (!take(s, v, depth + 1)) return false;
     }
     return true;
 }
 
-bool NdjsonParser::Impl::take(Slot s, od::value& v) {
+bool NdjsonParser::Impl::take(Slot s, od::value& v, int depth) {
     od::json_type t;
     if (v.type().get(t)) return bad_json();
     if (t == od::json_type::null) {  // null is absent
@@ -492,13 +502,13 @@ bool NdjsonParser::Impl::take(Slot s, od::value& v) {
                 if (!us) return bad_type(s, "a number or an RFC 3339 string");
                 num[s] = *us;
             } else {
-                return bad_type(s, "a number or an RFC 3339 string");
+                return wrong_type(s, "a number or an RFC 3339 string", v, depth);
             }
             present |= bit(s);
             return true;
         }
         case kCost: case kDuration: case kTimeDuration: case kOperating: case kTimeOperating: {
-            if (t != od::json_type::number) return bad_type(s, "a number >= 0");
+            if (t != od::json_type::number) return wrong_type(s, "a number >= 0", v, depth);
             const std::string_view text = trim_token(v.raw_json_token());
             const auto us = decimal_to_micros(text);
             if (!us) return is_json_number(text) ? bad_field(s, "number out of range") : bad_json();
@@ -508,7 +518,7 @@ bool NdjsonParser::Impl::take(Slot s, od::value& v) {
             return true;
         }
         case kStatus: {
-            if (t != od::json_type::number) return bad_type(s, "an integer");
+            if (t != od::json_type::number) return wrong_type(s, "an integer", v, depth);
             const std::string_view text = trim_token(v.raw_json_token());
             if (!is_json_integer(text)) return is_json_number(text) ? bad_type(s, "an integer") : bad_json();
             // An HTTP status: anything longer than 10 characters is out of int32 range anyway.
@@ -531,15 +541,15 @@ bool NdjsonParser::Impl::take(Slot s, od::value& v) {
                 std::string_view text;
                 if (v.get_string().get(text)) return bad_json();
             } else {
-                return bad_type(s, "an integer or a string");
+                return wrong_type(s, "an integer or a string", v, depth);
             }
             present |= bit(s);  // read for validity only: paging does not change the replay
             return true;
         }
         case kCmd: case kParamsCmd:
-            return take_cmd(s, v, t);
+            return take_cmd(s, v, t, depth);
         default: {  // the string fields
-            if (t != od::json_type::string) return bad_type(s, "a string");
+            if (t != od::json_type::string) return wrong_type(s, "a string", v, depth);
             std::string_view text;
             if (v.get_string().get(text)) return bad_json();
             if (text.empty()) {
@@ -553,17 +563,16 @@ bool NdjsonParser::Impl::take(Slot s, od::value& v) {
     }
 }
 
-bool NdjsonParser::Impl::take_cmd(Slot s, od::value& v, od::json_type t) {
+bool NdjsonParser::Impl::take_cmd(Slot s, od::value& v, od::json_type t, int depth) {
     auto& list = cmds[s == kCmd ? 0 : 1];
     auto add = [&](od::value& el) {
         std::string_view text;
         od::json_type et;
         if (el.type().get(et)) return bad_json();
-        if (et != od::json_type::string) return bad_type(s, "an array or object of strings");
+        if (et != od::json_type::string)
+            return wrong_type(s, "an array or object of strings", el, depth + 1);
         if (el.get_string().get(text)) return bad_json();
-        if (method_is_empty(command_method(text))) {
-            return bad_field(s, "a command has no method");
-        }
+        if (method_is_empty(command_method(text))) return bad_field(s, "a command has no method");
         list.push_back(text);
         return true;
     };
@@ -585,7 +594,7 @@ bool NdjsonParser::Impl::take_cmd(Slot s, od::value& v, od::json_type t) {
             if (!add(f.value())) return false;
         }
     } else {
-        return bad_type(s, "an array or object of strings");
+        return wrong_type(s, "an array or object of strings", v, depth);
     }
     if (!list.empty()) present |= bit(s);  // an empty cmd is no cmd
     return true;
@@ -601,6 +610,7 @@ LineKind NdjsonParser::Impl::parse(std::string_view line, Hit& out, std::string&
     if (first == line.size()) return LineKind::Blank;
 
     seen = present = empty = 0;
+    field_bad = false;
     line_end = line.data() + line.size();
     cmds[0].clear();
     cmds[1].clear();
@@ -621,6 +631,7 @@ LineKind NdjsonParser::Impl::parse(std::string_view line, Hit& out, std::string&
     // Anything after the object ("{...} x", "{...}{...}") is not one JSON document.
     if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS)
         return bad("not valid JSON: content after the object"), LineKind::Bad;
+    if (field_bad) return LineKind::Bad;
 
     auto missing = [&](Slot name, std::initializer_list<Slot> group) {
         for (const Slot s : group)

@@ -427,6 +427,18 @@ TEST_CASE("ndjson: broken and non-object lines", "[ndjson]") {
     }
 }
 
+TEST_CASE("ndjson: broken JSON wins over a field error found before it", "[ndjson]") {
+    Fixture f;
+    CHECK(f.bad(line(R"("app":7,"x":tru)")) == "not valid JSON");
+    CHECK(f.bad(line(R"("app":[1,,2])")) == "not valid JSON");  // the wrong value itself
+    CHECK(f.bad(R"({"ts":1,"portal":"p","method":"batch","cmd":[1,nul]})") == "not valid JSON");
+    // (simdjson words this one by the padding's first byte; either way it is broken JSON.)
+    CHECK(f.bad(line(R"("app":7)") + "}").rfind("not valid JSON", 0) == 0);
+    CHECK(f.bad(line(R"("app":7)") + "{}") == "not valid JSON: content after the object");
+    // Of several field errors, the first one in the line is the reason.
+    CHECK(f.bad(line(R"("app":7,"status":1.5)")) == R"(field "app": expected a string)");
+}
+
 TEST_CASE("ndjson: blank lines", "[ndjson]") {
     Fixture f;
     for (const char* l : {"", " ", "\t", "  \t \r", "\r"}) CHECK(f.parse(l) == LineKind::Blank);
