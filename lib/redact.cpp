@@ -115,8 +115,8 @@ std::size_t try_query_token(std::string_view text, std::size_t pos, std::string&
 }
 
 // JSON object keys whose value is a secret. "webhook" keeps its public USER_ID/FP6 form.
-constexpr std::string_view kJsonTokenKeys[] = {"auth",       "access_token",      "refresh_token",
-                                               "auth_id",    "refresh_id",        "application_token",
+constexpr std::string_view kJsonTokenKeys[] = {"auth",          "access_token", "refresh_token",
+                                               "auth_id",       "refresh_id",   "application_token",
                                                "client_secret"};
 
 void append_utf8(std::string& out, std::uint32_t cp) {

@@ -17,7 +17,8 @@ TEST_CASE("redact: webhook secrets in /rest/ paths become FP6", "[redact]") {
     CHECK(redact("\"GET /rest/1/secret\"") == "\"GET /rest/1/2bb80d\"");
     CHECK(redact("/REST/1/secret/x") == "/REST/1/2bb80d/x");
     // a full URL, PHP's JSON "\/" slashes, a URL-encoded URL in a query parameter
-    CHECK(redact("https://a.bitrix24.com/rest/1/secret/") == "https://a.bitrix24.com/rest/1/2bb80d/");
+    CHECK(redact("https://a.bitrix24.com/rest/1/secret/") ==
+          "https://a.bitrix24.com/rest/1/2bb80d/");
     CHECK(redact(R"({"url":"https:\/\/a\/rest\/1\/secret\/m"})") ==
           R"({"url":"https:\/\/a\/rest\/1\/2bb80d\/m"})");
     CHECK(redact("?back=%2Frest%2F1%2Fsecret%2Fm") == "?back=%2Frest%2F1%2F2bb80d%2Fm");
@@ -32,7 +33,8 @@ TEST_CASE("redact: app paths have no second segment and are kept", "[redact]") {
 TEST_CASE("redact: auth tokens in query strings", "[redact]") {
     CHECK(redact("/rest/crm.deal.list?auth=abc123&start=0") ==
           "/rest/crm.deal.list?auth=[redacted]&start=0");
-    CHECK(redact("/rest/m?start=0&AUTH=abc123 HTTP/1.1") == "/rest/m?start=0&AUTH=[redacted] HTTP/1.1");
+    CHECK(redact("/rest/m?start=0&AUTH=abc123 HTTP/1.1") ==
+          "/rest/m?start=0&AUTH=[redacted] HTTP/1.1");
     CHECK(redact("/rest/m?auth=abc123") == "/rest/m?auth=[redacted]");
     CHECK(redact("/rest/m?auth=&x=1") == "/rest/m?auth=&x=1");  // nothing to hide
     CHECK(redact("access_token=a&refresh_token=b") ==
@@ -57,7 +59,8 @@ TEST_CASE("redact: JSON members", "[redact]") {
     CHECK(redact(R"({"auth":null,"authority":"x","auth":""})") ==
           R"({"auth":null,"authority":"x","auth":""})");
     // nested objects: the inner members are found in turn
-    CHECK(redact(R"({"auth":{"access_token":"t"}})") == R"({"auth":{"access_token":"[redacted]"}})");
+    CHECK(redact(R"({"auth":{"access_token":"t"}})") ==
+          R"({"auth":{"access_token":"[redacted]"}})");
     // JSON embedded in a JSON string
     CHECK(redact(R"({"body":"{\"auth\":\"tok\"}"})") == R"({"body":"{\"auth\":\"[redacted]\"}"})");
 }
