@@ -11,28 +11,43 @@
 namespace b24 {
 namespace {
 
-bool digits(std::string_view s, std::size_t pos, std::size_t n, unsigned& out) {
-    if (s.size() < pos + n) return false;
-    unsigned v = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const char c = s[pos + i];
-        if (c < '0' || c > '9') return false;
-        v = v * 10 + static_cast<unsigned>(c - '0');
-    }
-    out = v;
-    return true;
+// Two or four ASCII digits at s; -1 if any is not a digit. Branch-light: called for every
+// line of an access log.
+inline int two(const char* s) {
+    const unsigned a = static_cast<unsigned char>(s[0]) - '0';
+    const unsigned b = static_cast<unsigned char>(s[1]) - '0';
+    return a > 9 || b > 9 ? -1 : static_cast<int>(a * 10 + b);
+}
+inline int four(const char* s) {
+    const int hi = two(s), lo = two(s + 2);
+    return (hi | lo) < 0 ? -1 : hi * 100 + lo;
+}
+
+constexpr std::uint32_t pack3(char a, char b, char c) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(a)) << 16 |
+           static_cast<std::uint32_t>(static_cast<unsigned char>(b)) << 8 |
+           static_cast<unsigned char>(c);
 }
 
 // English month abbreviation (case-insensitive) to 1..12, 0 if none.
-unsigned month_number(std::string_view s) {
-    if (s.size() != 3) return 0;
-    auto lc = [](char c) { return static_cast<char>(c | 0x20); };  // ASCII letters only below
-    const char a = lc(s[0]), b = lc(s[1]), c = lc(s[2]);
-    static constexpr std::string_view kNames = "janfebmaraprmayjunjulaugsepoctnovdec";
-    for (unsigned m = 0; m < 12; ++m) {
-        if (kNames[3 * m] == a && kNames[3 * m + 1] == b && kNames[3 * m + 2] == c) return m + 1;
+inline unsigned month_number(const char* s) {
+    // |0x20 lower-cases ASCII letters; no other byte becomes a letter that way.
+    switch (pack3(static_cast<char>(s[0] | 0x20), static_cast<char>(s[1] | 0x20),
+                  static_cast<char>(s[2] | 0x20))) {
+        case pack3('j', 'a', 'n'): return 1;
+        case pack3('f', 'e', 'b'): return 2;
+        case pack3('m', 'a', 'r'): return 3;
+        case pack3('a', 'p', 'r'): return 4;
+        case pack3('m', 'a', 'y'): return 5;
+        case pack3('j', 'u', 'n'): return 6;
+        case pack3('j', 'u', 'l'): return 7;
+        case pack3('a', 'u', 'g'): return 8;
+        case pack3('s', 'e', 'p'): return 9;
+        case pack3('o', 'c', 't'): return 10;
+        case pack3('n', 'o', 'v'): return 11;
+        case pack3('d', 'e', 'c'): return 12;
+        default: return 0;
     }
-    return 0;
 }
 
 unsigned days_in_month(unsigned y, unsigned m) {
@@ -47,15 +62,18 @@ std::optional<std::int64_t> clf_time_to_micros(std::string_view s) {
     // 0         1         2
     // 012345678901234567890123456
     // 27/Nov/2026:07:26:32 +0000
-    unsigned day = 0, year = 0, hour = 0, minute = 0, second = 0;
-    if (s.size() < 26 || !digits(s, 0, 2, day) || s[2] != '/' || s[6] != '/' ||
-        !digits(s, 7, 4, year) || s[11] != ':' || !digits(s, 12, 2, hour) || s[14] != ':' ||
-        !digits(s, 15, 2, minute) || s[17] != ':' || !digits(s, 18, 2, second)) {
+    if (s.size() < 26 || s[2] != '/' || s[6] != '/' || s[11] != ':' || s[14] != ':' ||
+        s[17] != ':') {
         return std::nullopt;
     }
-    const unsigned month = month_number(s.substr(3, 3));
-    if (month == 0 || day < 1 || day > days_in_month(year, month) || hour > 23 ||
-        minute > 59 || second > 60) {
+    const char* c = s.data();
+    const int day = two(c), year = four(c + 7), hour = two(c + 12), minute = two(c + 15),
+              second = two(c + 18);
+    if ((day | year | hour | minute | second) < 0) return std::nullopt;
+    const unsigned month = month_number(c + 3);
+    if (month == 0 || day < 1 ||
+        static_cast<unsigned>(day) > days_in_month(static_cast<unsigned>(year), month) ||
+        hour > 23 || minute > 59 || second > 60) {
         return std::nullopt;
     }
 
@@ -74,18 +92,18 @@ std::optional<std::int64_t> clf_time_to_micros(std::string_view s) {
     }
 
     // Zone: " +hhmm" (exactly; a local time without zone is ambiguous).
-    unsigned oh = 0, om = 0;
-    if (s.size() != p + 6 || s[p] != ' ' || (s[p + 1] != '+' && s[p + 1] != '-') ||
-        !digits(s, p + 2, 2, oh) || !digits(s, p + 4, 2, om) || oh > 23 || om > 59) {
+    if (s.size() != p + 6 || s[p] != ' ' || (s[p + 1] != '+' && s[p + 1] != '-')) {
         return std::nullopt;
     }
+    const int oh = two(c + p + 2), om = two(c + p + 4);
+    if (oh < 0 || om < 0 || oh > 23 || om > 59) return std::nullopt;
     std::int64_t offset_s = (static_cast<std::int64_t>(oh) * 60 + om) * 60;
     if (s[p + 1] == '-') offset_s = -offset_s;
 
     // Second 60 (a leap second) simply counts as the next minute's second 0.
-    const std::int64_t secs = days_from_civil(year, month, day) * 86'400 +
-                              static_cast<std::int64_t>(hour) * 3600 + minute * 60 + second -
-                              offset_s;
+    const std::int64_t days = days_from_civil(year, month, static_cast<unsigned>(day));
+    const std::int64_t secs = days * 86'400 + static_cast<std::int64_t>(hour) * 3600 +
+                              minute * 60 + second - offset_s;
     return secs * 1'000'000 + frac_us;
 }
 
