@@ -1,5 +1,6 @@
 // nginx/Apache combined and vhost_combined access-log lines (SPEC §2.2).
 #pragma once
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -16,7 +17,9 @@ public:
     LineKind parse(std::string_view line, Hit& out, std::string& reason);
 
 private:
+    struct Memo;  // names already built for this input, see access_log_parser.cpp
     const ParseContext& ctx_;
+    std::shared_ptr<Memo> memo_;  // made on first use
 };
 
 }  // namespace b24

@@ -1,0 +1,463 @@
+// nginx/Apache "combined" access-log lines (SPEC §2.2). One forward scan per line, no
+// regex, no per-line allocation: names are built in stack buffers, and a per-input memo
+// maps the text of recurring fields straight to their interned ids.
+//
+//   [HOST[:PORT] ]CLIENT IDENT USER [TIME] "REQUEST" STATUS BYTES ["REF" "UA" ...] [SECONDS ...]
+//
+// The optional vhost prefix is told from the client address by counting the tokens before
+// the time field (3 = combined, 4 = vhost_combined): a colon cannot tell, IPv6 clients have
+// them too. After BYTES, quoted fields (referer, user agent, and extras such as nginx's
+// default "$http_x_forwarded_for") are skipped; the first unquoted field, if a decimal, is
+// the request time in seconds (nginx $request_time); whatever follows it is ignored.
+// Reasons for bad lines are fixed texts: they never quote the line, so never a secret.
+#include "access_log_parser.h"
+
+#include <cstring>
+#include <optional>
+#include <vector>
+
+#include "micros.h"
+#include "sha256.h"
+
+namespace b24 {
+namespace {
+
+constexpr std::size_t kMaxName = 256;  // longest portal, address or method we accept
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    const char l = lower(c);
+    if (l >= 'a' && l <= 'f') return l - 'a' + 10;
+    return -1;
+}
+
+// A fixed-capacity name under construction; `ok()` turns false when it would overflow.
+struct NameBuf {
+    char data[2 * kMaxName];
+    std::size_t size = 0;
+    bool overflow = false;
+
+    void add(char c) {
+        if (size < sizeof data) {
+            data[size++] = c;
+        } else {
+            overflow = true;
+        }
+    }
+    void add(std::string_view s) {
+        if (s.size() > sizeof data - size) {
+            overflow = true;
+            return;
+        }
+        std::memcpy(data + size, s.data(), s.size());
+        size += s.size();
+    }
+    bool ok() const { return !overflow; }
+    std::string_view view() const { return {data, size}; }
+};
+
+// URL-decoded (%XX; '+' as space only in a query value), ASCII lower-cased, text from the
+// first '?' on dropped (a batch command's own query), and a trailing ".json"/".xml"
+// dropped: the method name as the replay compares it. Invalid %-escapes are kept as
+// written. Only the name must fit `out`: a command's own query may be long.
+void method_name(std::string_view raw, bool query_value, NameBuf& out) {
+    char* d = out.data + out.size;
+    char* const limit = out.data + sizeof out.data;
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        char c = raw[i];
+        if (c == '%' && i + 2 < raw.size()) {
+            const int hi = hex_value(raw[i + 1]), lo = hex_value(raw[i + 2]);
+            if (hi >= 0 && lo >= 0) {
+                c = static_cast<char>(hi * 16 + lo);
+                i += 2;
+            }
+        } else if (c == '+' && query_value) {
+            c = ' ';
+        }
+        if (c == '?') break;
+        if (d == limit) {
+            out.overflow = true;
+            break;
+        }
+        *d++ = lower(c);
+    }
+    out.size = static_cast<std::size_t>(d - out.data);
+    const std::string_view v = out.view();
+    if (v.size() >= 5 && v.substr(v.size() - 5) == ".json") {
+        out.size -= 5;
+    } else if (v.size() >= 4 && v.substr(v.size() - 4) == ".xml") {
+        out.size -= 4;
+    }
+}
+
+// URL-decoded query parameter name (only needed for batch lines).
+void decode_param(std::string_view raw, NameBuf& out) {
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        char c = raw[i];
+        if (c == '%' && i + 2 < raw.size()) {
+            const int hi = hex_value(raw[i + 1]), lo = hex_value(raw[i + 2]);
+            if (hi >= 0 && lo >= 0) {
+                c = static_cast<char>(hi * 16 + lo);
+                i += 2;
+            }
+        } else if (c == '+') {
+            c = ' ';
+        }
+        out.add(c);
+    }
+}
+
+// The next space at or after p, or npos. Fields between spaces are short: a plain loop
+// beats a call to memchr here.
+inline std::size_t find_space(std::string_view line, std::size_t p) {
+    for (; p < line.size(); ++p) {
+        if (line[p] == ' ') return p;
+    }
+    return std::string_view::npos;
+}
+
+// A quoted field starting at line[p] == '"'; a backslash escapes the next byte (Apache
+// writes \" inside fields). Returns the position after the closing quote, or npos.
+// memchr to the next quote, then count the backslashes before it: the fields are most of
+// the line's bytes, so this is the parser's hottest loop.
+std::size_t skip_quoted(std::string_view line, std::size_t p) {
+    const char* const begin = line.data();
+    const char* const end = begin + line.size();
+    const char* q = begin + p + 1;
+    while (q < end) {
+            const auto* hit =
+            static_cast<const char*>(std::memchr(q, '"', static_cast<std::size_t>(end - q)));
+        if (hit == nullptr) return std::string_view::npos;
+        std::size_t backslashes = 0;
+        for (const char* b = hit; b > begin + p + 1 && b[-1] == '\\'; --b) ++backslashes;
+        if (backslashes % 2 == 0) return static_cast<std::size_t>(hit - begin) + 1;
+        q = hit + 1;
+    }
+    return std::string_view::npos;
+}
+
+// A small 2-way set-associative memo from text as written in the log to the Sym it stands
+// for. Logs repeat a few addresses, hosts, methods and webhooks on every line; a hit here
+// costs a short hash and a compare, where interning costs a full hash-table lookup (and a
+// webhook name a SHA-256). A miss only costs recomputing; the memo never grows.
+class SlotCache {
+public:
+    explicit SlotCache(std::size_t slots_pow2) : slots_(slots_pow2) {}
+
+    std::size_t set_of(std::string_view key) const {
+        return static_cast<std::size_t>(hash(key)) & (slots_.size() - 2);
+    }
+    Sym find(std::size_t set, std::string_view key) const {
+        if (holds(slots_[set], key)) return slots_[set].sym;
+        if (holds(slots_[set + 1], key)) return slots_[set + 1].sym;
+        return kNoSym;
+    }
+    // The newest entry of a set goes first; the older one moves to second place.
+    Sym put(std::size_t set, std::string_view key, Sym sym) {
+        std::swap(slots_[set], slots_[set + 1]);
+        slots_[set].key.assign(key);
+        slots_[set].sym = sym;
+        return sym;
+    }
+
+private:
+    static std::uint64_t hash(std::string_view s) {
+        // Word-at-a-time multiply-xorshift; the final shift brings high bits down to the
+        // low bits that pick the set.
+        std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ s.size();
+        std::size_t i = 0;
+        for (; i + 8 <= s.size(); i += 8) {
+            std::uint64_t w;
+            std::memcpy(&w, s.data() + i, 8);
+            h = (h ^ w) * 0xff51afd7ed558ccdULL;
+            h ^= h >> 32;
+        }
+        std::uint64_t w = 0;
+        if (i < s.size()) std::memcpy(&w, s.data() + i, s.size() - i);
+        h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+        return h ^ (h >> 32);
+    }
+    struct Slot {
+        std::string key;
+        Sym sym = kNoSym;
+    };
+    static bool holds(const Slot& s, std::string_view key) {
+        return s.sym != kNoSym && std::string_view(s.key) == key;
+    }
+    std::vector<Slot> slots_;
+};
+
+}  // namespace
+
+// Names already built for this input (see SlotCache).
+struct AccessLogParser::Memo {
+    SlotCache ips{4096};
+    SlotCache methods{1024};   // raw method text -> decoded, lower-cased method
+    SlotCache portals{64};     // host as written -> lower-cased portal
+    // Raw "USER_ID/SECRET" -> "webhook:USER_ID/FP6". The raw text stays in this memory
+    // only, as the line itself does; it never reaches a symbol, a message or an output.
+    SlotCache webhooks{1024};
+    std::vector<Sym> app_by_ip;  // ip Sym -> "app:@IP" Sym
+    std::string last_time;       // a busy log writes the same [time] on many lines
+    std::int64_t last_t_us = 0;
+
+    std::optional<std::int64_t> time(std::string_view text) {
+        if (!last_time.empty() && std::string_view(last_time) == text) return last_t_us;
+        const auto t = clf_time_to_micros(text);
+        if (t) {
+            last_time.assign(text);
+            last_t_us = *t;
+        }
+        return t;
+    }
+
+    Sym ip(SymbolTable& symbols, std::string_view client) {
+        const std::size_t set = ips.set_of(client);
+        if (const Sym sym = ips.find(set, client); sym != kNoSym) return sym;
+        return ips.put(set, client, symbols.intern(client));
+    }
+
+    Sym webhook(SymbolTable& symbols, std::string_view raw) {
+        const std::size_t set = webhooks.set_of(raw);
+        if (const Sym sym = webhooks.find(set, raw); sym != kNoSym) return sym;
+        const std::size_t slash = raw.find('/');
+        static constexpr char kHex[] = "0123456789abcdef";
+        const auto digest = sha256(raw.substr(slash + 1));
+        NameBuf name;
+        name.add("webhook:");
+        name.add(raw.substr(0, slash + 1));
+        for (int i = 0; i < 3; ++i) {  // FP6: the first 3 bytes of the digest
+            name.add(kHex[digest[i] >> 4]);
+            name.add(kHex[digest[i] & 0xf]);
+        }
+        return webhooks.put(set, raw, symbols.intern(name.view()));
+    }
+
+    Sym app(SymbolTable& symbols, Sym ip_sym) {
+        if (ip_sym >= app_by_ip.size()) app_by_ip.resize(ip_sym + 1, kNoSym);
+        if (app_by_ip[ip_sym] == kNoSym) {
+            NameBuf name;
+            name.add("app:@");
+            name.add(symbols.name(ip_sym));
+            app_by_ip[ip_sym] = symbols.intern(name.view());
+        }
+        return app_by_ip[ip_sym];
+    }
+
+    // kNoSym when the raw text names no method.
+    Sym method(SymbolTable& symbols, std::string_view raw) {
+        const std::size_t set = methods.set_of(raw);
+        if (const Sym sym = methods.find(set, raw); sym != kNoSym) return sym;
+        NameBuf name;
+        method_name(raw, false, name);
+        if (name.size == 0) return kNoSym;
+        return methods.put(set, raw, symbols.intern(name.view()));
+    }
+
+    Sym portal(SymbolTable& symbols, std::string_view host) {
+        const std::size_t set = portals.set_of(host);
+        if (const Sym sym = portals.find(set, host); sym != kNoSym) return sym;
+        NameBuf name;
+        for (const char c : host) name.add(lower(c));
+        return portals.put(set, host, symbols.intern(name.view()));
+    }
+};
+
+LineKind AccessLogParser::parse(std::string_view line, Hit& out, std::string& reason) {
+    auto bad = [&](const char* why) {
+        reason = why;
+        return LineKind::Bad;
+    };
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) {
+        line.remove_suffix(1);
+    }
+    std::size_t p = 0;
+    while (p < line.size() && (line[p] == ' ' || line[p] == '\t')) ++p;
+    if (p == line.size()) return LineKind::Blank;
+
+    // Tokens before the time field: [vhost] client ident user.
+    std::string_view tok[4];
+    std::size_t n_tok = 0;
+    while (true) {
+        if (p >= line.size()) return bad("not an access-log line: no [time] field");
+        if (line[p] == '[' && n_tok >= 3) break;
+        if (n_tok == 4) return bad("not an access-log line: expected [time] after the user");
+        const std::size_t end = find_space(line, p);
+        if (end == std::string_view::npos) return bad("not an access-log line: no [time] field");
+        tok[n_tok++] = line.substr(p, end - p);
+        p = end;
+        while (p < line.size() && line[p] == ' ') ++p;
+    }
+    const std::string_view vhost = n_tok == 4 ? tok[0] : std::string_view{};
+    const std::string_view client = tok[n_tok - 3];
+
+    // [TIME]
+    const std::size_t time_end = line.find(']', p);
+    if (time_end == std::string_view::npos) return bad("unterminated [time] field");
+    if (!memo_) memo_ = std::make_shared<Memo>();
+    Memo& memo = *memo_;
+    const auto t_us = memo.time(line.substr(p + 1, time_end - p - 1));
+    if (!t_us) return bad("invalid [time] field");
+    p = time_end + 1;
+
+    // "REQUEST"
+    if (p + 1 >= line.size() || line[p] != ' ' || line[p + 1] != '"') {
+        return bad("expected \"request\" after the time field");
+    }
+    const std::size_t req_begin = p + 2;
+    const std::size_t req_end = skip_quoted(line, p + 1);
+    if (req_end == std::string_view::npos) return bad("unterminated \"request\" field");
+    const std::string_view request = line.substr(req_begin, req_end - 1 - req_begin);
+    p = req_end;
+
+    // STATUS BYTES
+    if (p + 4 > line.size() || line[p] != ' ' || !is_digit(line[p + 1]) ||
+        !is_digit(line[p + 2]) || !is_digit(line[p + 3]) ||
+        (p + 4 < line.size() && line[p + 4] != ' ')) {
+        return bad("expected a 3-digit status after the request");
+    }
+    const int status =
+        (line[p + 1] - '0') * 100 + (line[p + 2] - '0') * 10 + (line[p + 3] - '0');
+    p += 4;
+    if (p < line.size()) {
+        ++p;  // the space
+        const std::size_t b = p;
+        if (p < line.size() && line[p] == '-') {
+            ++p;
+        } else {
+            while (p < line.size() && is_digit(line[p])) ++p;
+        }
+        if (p == b || (p < line.size() && line[p] != ' ')) return bad("invalid bytes field");
+    } else {
+        return bad("expected a bytes field after the status");
+    }
+
+    // Quoted fields, then the optional request time.
+    std::int64_t cost_us = kUnknownCost;
+    while (p < line.size()) {
+        while (p < line.size() && line[p] == ' ') ++p;
+        if (p == line.size()) break;
+        if (line[p] == '"') {
+            p = skip_quoted(line, p);
+            if (p == std::string_view::npos) return bad("unterminated quoted field");
+            if (p < line.size() && line[p] != ' ') {
+                return bad("expected a space after a quoted field");
+            }
+            continue;
+        }
+        std::size_t end = find_space(line, p);
+        if (end == std::string_view::npos) end = line.size();
+        const std::string_view field = line.substr(p, end - p);
+        if (field != "-") {  // nginx writes "-" where a variable has no value
+            const auto v = decimal_to_micros(field);
+            if (!v) return bad("invalid request time field");
+            if (*v < 0) return bad("negative request time");
+            cost_us = *v;
+        }
+        break;  // fields after the request time (e.g. upstream times) are not ours
+    }
+
+    // From here the line is a well-formed access-log line: only /rest/ requests are hits.
+    const std::size_t sp1 = find_space(request, 0);
+    if (sp1 == std::string_view::npos) return LineKind::Skipped;  // "-", garbage, HTTP/0.9
+    std::string_view target = request.substr(sp1 + 1);
+    if (const std::size_t sp2 = target.find(' '); sp2 != std::string_view::npos) {  // memchr
+        target = target.substr(0, sp2);
+    }
+    constexpr std::string_view kRest = "/rest/";
+    if (target.substr(0, kRest.size()) != kRest) return LineKind::Skipped;
+
+    std::string_view path = target.substr(kRest.size());
+    std::string_view query;
+    if (const std::size_t q = path.find('?'); q != std::string_view::npos) {
+        query = path.substr(q + 1);
+        path = path.substr(0, q);
+    }
+
+    SymbolTable& symbols = *ctx_.symbols;
+    if (client.size() > kMaxName) return bad("client address too long");
+    const Sym ip = memo.ip(symbols, client);
+
+    Sym integration = kNoSym;
+    IntegrationKind kind = IntegrationKind::App;
+    std::string_view raw_method = path;
+    if (const std::size_t s1 = path.find('/'); s1 != std::string_view::npos) {
+        // /rest/USER_ID/SECRET/METHOD: a webhook.
+        const std::string_view user = path.substr(0, s1);
+        bool digits = !user.empty() && user.size() <= 20;
+        for (const char c : user) digits = digits && is_digit(c);
+        if (!digits) return bad("malformed /rest/ path: expected /rest/USER_ID/SECRET/METHOD");
+        const std::size_t s2 = path.find('/', s1 + 1);
+        if (s2 == std::string_view::npos) return bad("webhook path names no method");
+        if (s2 == s1 + 1) return bad("webhook path has an empty secret");
+        raw_method = path.substr(s2 + 1);
+        if (raw_method.find('/') != std::string_view::npos) {
+            return bad("malformed /rest/ path: method contains '/'");
+        }
+        integration = memo.webhook(symbols, path.substr(0, s2));
+        kind = IntegrationKind::Webhook;
+    } else {
+        // /rest/METHOD: an app. Its token (auth= in the query, or in a POST body we never
+        // see) rotates, so the client address is its stable name (SPEC §2.2).
+        integration = memo.app(symbols, ip);
+    }
+
+    if (raw_method.size() > kMaxName) return bad("method name too long");
+    const Sym method = memo.method(symbols, raw_method);
+    if (method == kNoSym) return bad("/rest/ request names no method");
+
+    std::string_view host = vhost;
+    if (!host.empty() && host.front() == '[') {  // [IPv6]:port
+        if (const std::size_t rb = host.find(']'); rb != std::string_view::npos) {
+            host = host.substr(0, rb + 1);
+        }
+    } else if (const std::size_t colon = host.rfind(':');
+               colon != std::string_view::npos && host.find(':') == colon) {
+        host = host.substr(0, colon);  // host:port; a bare IPv6 host keeps its colons
+    }
+    if (host.empty() || host == "-") host = ctx_.default_portal;
+    if (host.empty()) host = "default";  // SPEC §2.2: the vhost, else --portal, else default
+    if (host.size() > kMaxName) return bad("host name too long");
+
+    out.t_us = *t_us;
+    out.portal = memo.portal(symbols, host);
+    out.integration = integration;
+    out.kind = kind;
+    out.ip = ip;
+    out.method = method;
+    out.cost_us = cost_us;
+    out.plan = kNoPlan;
+    out.status = status;
+    out.error = kNoSym;
+    out.cmds.clear();
+
+    // batch?cmd[KEY]=VALUE&…: the commands, in query order (SPEC §3.3).
+    if (!query.empty() && symbols.name(method) == "batch") {
+        std::size_t i = 0;
+        while (i <= query.size()) {
+            std::size_t amp = query.find('&', i);
+            if (amp == std::string_view::npos) amp = query.size();
+            const std::string_view param = query.substr(i, amp - i);
+            i = amp + 1;
+            const std::size_t eq = param.find('=');
+            if (eq == std::string_view::npos) continue;
+            NameBuf name;
+            decode_param(param.substr(0, eq), name);
+            const std::string_view nv = name.view();
+            if (!name.ok() || nv.size() < 5 || nv.substr(0, 4) != "cmd[" || nv.back() != ']') {
+                continue;
+            }
+            NameBuf cmd;
+            method_name(param.substr(eq + 1), true, cmd);
+            if (!cmd.ok()) return bad("batch command method too long");
+            if (cmd.size == 0) return bad("batch command names no method");
+            out.cmds.push_back(symbols.intern(cmd.view()));
+        }
+    }
+    return LineKind::Hit;
+}
+
+}  // namespace b24
