@@ -75,7 +75,11 @@ std::string seconds_3(std::int64_t us) {
     const std::uint64_t ms = m / 1000 + (m % 1000 >= 500 ? 1 : 0);
     std::string frac = std::to_string(ms % 1000);
     frac.insert(0, 3 - frac.size(), '0');
-    return (neg && ms != 0 ? "-" : "") + std::to_string(ms / 1000) + "." + frac;
+    std::string out = neg && ms != 0 ? "-" : "";  // appended: GCC 12 -Wrestrict on "lit" + str
+    out += std::to_string(ms / 1000);
+    out += '.';
+    out += frac;
+    return out;
 }
 
 // Display width: code points of UTF-8 text (continuation bytes take no column).

@@ -124,7 +124,7 @@ TEST_CASE("bucket: enterprise 250/5 via the hit's plan and via the rules' portal
     CHECK(rep.buckets[2].peak_level == 50 * S);
 }
 
-TEST_CASE("bucket: apps behind one IP share it; separate IPs do not", "[bucket]") {
+TEST_CASE("bucket: apps behind one IP share it, separate IPs do not", "[bucket]") {
     Replay r;
     for (int i = 0; i < 30; ++i) r.add(r.hit(0, "app:a", "10.0.0.1"));
     for (int i = 0; i < 30; ++i) r.add(r.hit(0, "app:b", "10.0.0.1"));

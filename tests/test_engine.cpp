@@ -138,7 +138,7 @@ TEST_CASE("engine: arrays are sorted as SPEC 4.1 says", "[engine]") {
                                             "b.bitrix24.com unknown"});
 }
 
-TEST_CASE("engine: findings by time then code; verdicts; summary", "[engine]") {
+TEST_CASE("engine: findings by time then code, verdicts, summary", "[engine]") {
     SymbolTable sym;
     const Report r = replay(scenario(), sym);
     REQUIRE(r.integrations.size() == 5);

@@ -161,7 +161,7 @@ TEST_CASE("operating: a block ends exactly at t + B", "[operating]") {
     CHECK(ops.command(0, 2, t + 1, 5 * S));  // other methods keep working
 }
 
-TEST_CASE("operating: the window is (t - W, t] to the µs", "[operating]") {
+TEST_CASE("operating: the window is t - W excluded, t included, to the µs", "[operating]") {
     OperatingTable ops(Rules::Operating{});
     // Cost at t - W has left the window at t …
     CHECK(ops.command(0, 1, 0, 300 * S));
@@ -220,7 +220,7 @@ TEST_CASE("operating: inside a batch the crossing command runs, later ones are r
     CHECK(method(rep, "user.get")->cost_us == 100 * S);
 }
 
-TEST_CASE("operating: unknown cost is default_cost_s; hits refused by the bucket never reach it",
+TEST_CASE("operating: unknown cost is default_cost_s, hits refused by the bucket never reach it",
           "[operating]") {
     Replay r;
     r.rules.operating.default_cost_us = 250'000;
@@ -242,7 +242,7 @@ TEST_CASE("operating: unknown cost is default_cost_s; hits refused by the bucket
     CHECK(rep.integrations[0].top_methods[1].cost_us == 0);
 }
 
-TEST_CASE("window: a sum over (now - W, now], equal times merged", "[operating]") {
+TEST_CASE("window: a sum over the half-open (now - W, now), equal times merged", "[operating]") {
     SlidingSum w;
     w.add(10, 5);
     w.add(10, 7);

@@ -83,7 +83,7 @@ TEST_CASE("junit: one suite per portal, sorted, with counts", "[report_junit]") 
     CHECK(x.substr(x.size() - end.size()) == end);
 }
 
-TEST_CASE("junit: fail_on decides which findings fail; a block always does", "[report_junit]") {
+TEST_CASE("junit: fail_on decides which findings fail, a block always does", "[report_junit]") {
     const Report r = report();
     SECTION("block (default): only the block") {
         const std::string x = junit(r, Level::Block);
