@@ -19,7 +19,7 @@ void write_finding(JsonWriter& w, const Finding& f) {
     w.key("level").value(level_name(f.level));
     w.key("at").value(format_time_ms(f.at_us));
     w.key("metric").value(f.metric);
-    w.key("window_s").raw(format_micros(f.window_us));
+    w.key("window_s").raw(format_count_micros(f.window_us));  // "600", as SPEC §4.1 shows it
     w.key("value").raw(format_metric(f.metric, f.value));
     w.key("threshold").raw(format_metric(f.metric, f.threshold));
     w.key("peak").raw(format_metric(f.metric, f.peak));

@@ -17,7 +17,7 @@ void write_finding_ndjson(std::ostream& out, const FindingEvent& e) {
     w.key("level").value(level_name(f.level));
     w.key("at").value(format_time_ms(f.at_us));
     w.key("metric").value(f.metric);
-    w.key("window_s").raw(format_micros(f.window_us));
+    w.key("window_s").raw(format_count_micros(f.window_us));  // "600", as SPEC §4.1 shows it
     w.key("value").raw(format_metric(f.metric, f.value));
     w.key("threshold").raw(format_metric(f.metric, f.threshold));
     if (!f.method.empty()) w.key("method").value(f.method);

@@ -130,7 +130,7 @@ TEST_CASE("report json: golden output of a full report", "[report_json]") {
           "level": "warn",
           "at": "2026-11-27T07:20:00.000Z",
           "metric": "hits",
-          "window_s": 3600.0,
+          "window_s": 3600,
           "value": 7251,
           "threshold": 7250.5,
           "peak": 7300
@@ -140,7 +140,7 @@ TEST_CASE("report json: golden output of a full report", "[report_json]") {
           "level": "block",
           "at": "2026-11-27T07:26:32.910Z",
           "metric": "cost",
-          "window_s": 600.0,
+          "window_s": 600,
           "value": 1200.0,
           "threshold": 1200.0,
           "peak": 1250.5
@@ -321,7 +321,7 @@ TEST_CASE("report ndjson: a finding is one compact line without its peak", "[rep
     write_finding_ndjson(o, FindingEvent{i.portal, i.integration, i.findings[0]});
     write_finding_ndjson(o, FindingEvent{i.portal, i.integration, i.findings[2]});
     CHECK(o.str() ==
-          R"({"type":"finding","portal":"acme.bitrix24.com","integration":"app:local.65f1","code":"NONCRITICAL_LOAD","level":"warn","at":"2026-11-27T07:20:00.000Z","metric":"hits","window_s":3600.0,"value":7251,"threshold":7250.5})"
+          R"({"type":"finding","portal":"acme.bitrix24.com","integration":"app:local.65f1","code":"NONCRITICAL_LOAD","level":"warn","at":"2026-11-27T07:20:00.000Z","metric":"hits","window_s":3600,"value":7251,"threshold":7250.5})"
           "\n"
           R"({"type":"finding","portal":"acme.bitrix24.com","integration":"app:local.65f1","code":"POLLING","level":"notice","at":"2026-11-27T07:26:32.910Z","metric":"period","window_s":900.5,"value":300.000001,"threshold":900.5,"method":"crm.activity.list"})"
           "\n");
