@@ -39,7 +39,12 @@ int run(ReplayFlags& f) {
     end_progress(f.in);
 
     if (format == "json") b24::write_report_json(out.stream(), report);
-    else if (format == "text") b24::write_report_text(out.stream(), report, {color_wanted(out)});
+    else if (format == "text") {
+        b24::TextOptions text;
+        text.color = color_wanted(out);
+        text.rules = &rules;
+        b24::write_report_text(out.stream(), report, text);
+    }
     else if (format == "junit")
         b24::write_report_junit(out.stream(), report, fail_on.value_or(b24::Level::Block),
                                 !fail_on.has_value());

@@ -33,8 +33,8 @@ int run(StatsFlags& f) {
         return kExitError;
     }
     if (r.input.bad_lines > 0 && format == "csv")
-        print_error(std::to_string(r.input.bad_lines) + " bad lines skipped, first at " +
-                    r.input.bad_places.front());
+        print_error(std::to_string(r.input.bad_lines) + " bad line(s) skipped, the first at " +
+                    r.input.bad_places.front());  // CSV has no place for them
     return kExitOk;
 }
 

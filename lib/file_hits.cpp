@@ -29,6 +29,7 @@ bool FileHits::read_one(Hit& out) {
             break;
         }
         if (format_ == Format::Unknown) {
+            if (line_no == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);  // BOM
             const auto first = line.find_first_not_of(" \t\r\f\v");
             if (first == std::string_view::npos) {
                 ++counters_.skipped;  // blank before the first content line
