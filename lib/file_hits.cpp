@@ -2,69 +2,127 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstring>
 
-#include "redact.h"
+#include "parse_pool.h"
 
 namespace b24 {
 
+namespace {
+
+ByteSource::Options source_options(const InputOptions& opt) {
+    ByteSource::Options o;
+    o.background = opt.threads > 1;  // --threads 1: decompress on the calling thread too
+    return o;
+}
+
+// The format of a file is decided by its first non-blank byte: '{' is NDJSON.
+std::optional<LineFormat> detect(std::string_view text) {
+    for (const char c : text) {
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v') continue;
+        return c == '{' ? LineFormat::Ndjson : LineFormat::AccessLog;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 FileHits::FileHits(std::string name, std::uint32_t index, const ParseContext& ctx,
-                   InputOptions opt)
+                   InputOptions opt, ParsePool* pool, std::size_t in_flight)
     : name_(std::move(name)), index_(index), ctx_(ctx), opt_(opt),
-      lines_(ByteSource::open(name_)) {}
+      lines_(ByteSource::open(name_, source_options(opt))), pool_(pool),
+      in_flight_(std::max<std::size_t>(1, in_flight)) {
+    if (!pool_) inline_parser_ = std::make_unique<ChunkParser>(ctx_);
+}
 
 FileHits::~FileHits() = default;
 
-bool FileHits::read_one(Hit& out) {
-    std::string_view line;
-    std::uint64_t line_no = 0;
-    while (!ended_) {
-        try {
-            if (!lines_.next(line, line_no)) {
-                ended_ = true;
-                break;
-            }
-        } catch (const Error& e) {
-            counters_.read_error = e;
-            ended_ = true;
-            break;
+bool FileHits::next_text(std::string_view& text) {
+    if (reader_done_) return false;
+    try {
+        if (!lines_.next_run(text)) {
+            reader_done_ = true;
+            return false;
         }
-        if (format_ == Format::Unknown) {
-            if (line_no == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);  // BOM
-            const auto first = line.find_first_not_of(" \t\r\f\v");
-            if (first == std::string_view::npos) {
-                ++counters_.skipped;  // blank before the first content line
-                continue;
-            }
-            if (line[first] == '{') {
-                format_ = Format::Ndjson;
-                ndjson_ = std::make_unique<NdjsonParser>(ctx_);
-            } else {
-                format_ = Format::AccessLog;
-                access_ = std::make_unique<AccessLogParser>(ctx_);
-            }
-        }
-        out.cmds.clear();
-        reason_.clear();
-        const LineKind kind = format_ == Format::Ndjson ? ndjson_->parse(line, out, reason_)
-                                                        : access_->parse(line, out, reason_);
-        switch (kind) {
-            case LineKind::Hit:
-                out.place = Place{index_, line_no};
-                return true;
-            case LineKind::Blank:
-            case LineKind::Skipped:
-                ++counters_.skipped;
-                break;
-            case LineKind::Bad:
-                if (opt_.strict)
-                    throw Error(name_ + ":" + std::to_string(line_no), "bad line: " + reason_);
-                ++counters_.bad_lines;
-                if (counters_.bad_lines_first.size() < 10)
-                    counters_.bad_lines_first.push_back(line_no);
-                break;
-        }
+    } catch (const Error& e) {
+        counters_.read_error = e;
+        reader_done_ = true;
+        return false;
     }
-    return false;
+    if (first_run_) {
+        first_run_ = false;
+        if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // a UTF-8 BOM
+    }
+    if (!format_) format_ = detect(text);
+    return true;
+}
+
+void FileHits::submit_runs() {
+    std::string_view text;
+    while (pending_runs_.size() < in_flight_ && next_text(text)) {
+        auto buffer = std::make_shared<std::vector<char>>(text.size() + kLinePadding);
+        std::memcpy(buffer->data(), text.data(), text.size());
+        pending_runs_.push_back(
+            pool_->submit(std::move(buffer), text.size(), format_.value_or(LineFormat::Ndjson)));
+    }
+}
+
+void FileHits::take(ParsedRun&& run) {
+    run_ = std::move(run);
+    run_next_ = 0;
+    run_first_line_ = lines_seen_ + 1;
+    lines_seen_ += run_.lines;
+    counters_.skipped += run_.skipped;
+    if (!run_.bad.empty()) {
+        if (opt_.strict) {
+            const auto& [index, reason] = run_.bad.front();
+            throw Error(name_ + ":" + std::to_string(run_first_line_ + index), "bad line: " + reason);
+        }
+        for (const auto& bad : run_.bad)
+            if (counters_.bad_lines_first.size() < 10)
+                counters_.bad_lines_first.push_back(run_first_line_ + bad.first);
+    }
+    counters_.bad_lines += run_.bad_count;
+    remap_ = run_.worker >= 0 ? &pool_->names(run_.worker, run_.names_end, *ctx_.symbols) : nullptr;
+}
+
+bool FileHits::load_run() {
+    if (pool_) {
+        submit_runs();
+        if (pending_runs_.empty()) return false;
+        ParsedRun run = pending_runs_.front().get();
+        pending_runs_.pop_front();
+        take(std::move(run));
+        submit_runs();
+        return true;
+    }
+    std::string_view text;
+    if (!next_text(text)) return false;
+    ParsedRun run = std::move(run_);  // reuse its buffers
+    inline_parser_->parse(text, format_.value_or(LineFormat::Ndjson), run);
+    take(std::move(run));
+    return true;
+}
+
+bool FileHits::read_one(Hit& out) {
+    while (run_next_ >= run_.hits.size()) {
+        if (!load_run()) return false;
+    }
+    out = std::move(run_.hits[run_next_++]);
+    if (remap_) {  // parsed on a worker: its ids to the run's
+        const std::vector<Sym>& ids = *remap_;
+        auto map = [&ids](Sym& s) {
+            if (s != kNoSym) s = ids[s];
+        };
+        map(out.portal);
+        map(out.integration);
+        map(out.ip);
+        map(out.method);
+        map(out.error);
+        for (Sym& c : out.cmds) map(c);
+    }
+    out.place = Place{index_, run_first_line_ + out.place.line};
+    return true;
 }
 
 bool FileHits::next(Hit& out) {
@@ -79,7 +137,10 @@ bool FileHits::next(Hit& out) {
         }
         if (ended_) return false;
         Hit h;
-        if (!read_one(h)) continue;  // ended_: drain the buffer
+        if (!read_one(h)) {
+            ended_ = true;  // drain the buffer
+            continue;
+        }
         ++counters_.hits;
         if (h.cost_us == kUnknownCost) ++counters_.cost_unknown;
         if (newest_ != INT64_MIN && h.t_us < newest_ - opt_.max_skew_us) {

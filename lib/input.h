@@ -1,11 +1,16 @@
 // All inputs of a run merged into one replay-ordered stream of hits (SPEC §2.3): each
 // file reordered within the skew bound, files merged by (time, file order, line).
+//
+// Threads: with opt.threads = 1 everything runs on the calling thread. With N > 1 each
+// file decompresses on a thread of its own, N workers parse runs of lines, and the calling
+// thread interns, reorders, merges and replays. The hits and their order are the same.
 #pragma once
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "file_hits.h"
+#include "parse_pool.h"
 #include "report.h"
 
 namespace b24 {
@@ -28,6 +33,7 @@ private:
         bool live = false;
     };
     void advance(std::size_t i);
+    std::unique_ptr<ParsePool> pool_;  // declared before files_: they use it until destroyed
     std::vector<std::unique_ptr<FileHits>> files_;
     std::vector<Head> heads_;
     std::vector<std::size_t> heap_;  // indices of live heads, min-heap by (t, file, line)

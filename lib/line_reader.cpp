@@ -30,15 +30,32 @@ void LineReader::append(const char* p, std::size_t n) {
     carry_len_ += n;
 }
 
-bool LineReader::next(std::string_view& line, std::uint64_t& line_no) {
-    if (carry_out_) {
-        carry_out_ = false;
-        carry_len_ = 0;
-        if (carry_cap_ > kCarryKeep) {
-            carry_.reset();
-            carry_cap_ = 0;
-        }
+void LineReader::release_carry() {
+    if (!carry_out_) return;
+    carry_out_ = false;
+    carry_len_ = 0;
+    if (carry_cap_ > kCarryKeep) {
+        carry_.reset();
+        carry_cap_ = 0;
     }
+}
+
+bool LineReader::fetch() {
+    if (eof_) return false;
+    if (error_) std::rethrow_exception(error_);
+    try {
+        block_ = src_->next_block();
+    } catch (...) {
+        error_ = std::current_exception();
+        carry_len_ = 0;  // a line cut by the fault is truncated: dropped
+        throw;
+    }
+    if (block_.empty()) eof_ = true;
+    return !eof_;
+}
+
+bool LineReader::next(std::string_view& line, std::uint64_t& line_no) {
+    release_carry();
     for (;;) {
         if (!block_.empty()) {
             const auto* nl =
@@ -60,22 +77,51 @@ bool LineReader::next(std::string_view& line, std::uint64_t& line_no) {
             append(block_.data(), block_.size());
             block_ = {};
         }
-        if (eof_) {
+        if (!fetch()) {
             if (carry_len_ == 0) return false;
             line = {carry_.get(), carry_len_};  // the last line, without a newline
             carry_out_ = true;
             line_no = ++line_no_;
             return true;
         }
-        if (error_) std::rethrow_exception(error_);
-        try {
-            block_ = src_->next_block();
-        } catch (...) {
-            error_ = std::current_exception();
-            carry_len_ = 0;  // a line cut by the fault is truncated: dropped
-            throw;
+    }
+}
+
+bool LineReader::next_run(std::string_view& run) {
+    release_carry();
+    for (;;) {
+        if (!block_.empty()) {
+            if (carry_len_ == 0) {
+                const auto* last = static_cast<const char*>(
+                    memrchr(block_.data(), '\n', block_.size()));
+                if (last != nullptr) {
+                    const auto len = static_cast<std::size_t>(last - block_.data()) + 1;
+                    run = block_.substr(0, len);
+                    block_.remove_prefix(len);
+                    return true;
+                }
+            } else {
+                // Finish the line that spans blocks first: a run of that one line.
+                const auto* nl =
+                    static_cast<const char*>(std::memchr(block_.data(), '\n', block_.size()));
+                if (nl != nullptr) {
+                    const auto len = static_cast<std::size_t>(nl - block_.data()) + 1;
+                    append(block_.data(), len);
+                    block_.remove_prefix(len);
+                    run = {carry_.get(), carry_len_};
+                    carry_out_ = true;
+                    return true;
+                }
+            }
+            append(block_.data(), block_.size());
+            block_ = {};
         }
-        if (block_.empty()) eof_ = true;
+        if (!fetch()) {
+            if (carry_len_ == 0) return false;
+            run = {carry_.get(), carry_len_};  // the last line, without a newline
+            carry_out_ = true;
+            return true;
+        }
     }
 }
 

@@ -23,10 +23,18 @@ public:
     // before the fault (a last line cut by the fault is dropped); later calls throw it again.
     bool next(std::string_view& line, std::uint64_t& line_no);
 
+    // The next run of whole lines, as they are in the input: every line but the input's
+    // last ends in '\n' ('\r' kept), at least one line, as many as the current block
+    // holds. Same validity, padding and errors as next(). Does not count lines (the
+    // caller splits the run); do not mix with next() on one reader.
+    bool next_run(std::string_view& run);
+
     const ByteSource& source() const { return *src_; }
 
 private:
     void append(const char* p, std::size_t n);  // to the carry buffer
+    void release_carry();                        // after the carry was handed out
+    bool fetch();                                // the next block; false at the end
 
     std::unique_ptr<ByteSource> src_;
     std::string_view block_;               // unread part of the source's current block

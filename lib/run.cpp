@@ -15,7 +15,9 @@ InputReport read_all(SymbolTable& symbols, const Rules& rules, const RunOptions&
     ctx.symbols = &symbols;
     ctx.rules = &rules;
     ctx.default_portal = opt.default_portal;
-    Input input(opt.files, ctx, opt.input);
+    InputOptions in = opt.input;
+    in.threads = opt.threads;
+    Input input(opt.files, ctx, in);
     Hit hit;
     std::int64_t n = 0;
     while (input.next(hit)) {

@@ -1,0 +1,52 @@
+#include "chunk_parser.h"
+
+#include <cstring>
+
+namespace b24 {
+
+ChunkParser::ChunkParser(const ParseContext& ctx) : ctx_(ctx), ndjson_(ctx_), access_(ctx_) {}
+
+ChunkParser::~ChunkParser() = default;
+
+void ChunkParser::parse(std::string_view run, LineFormat format, ParsedRun& out) {
+    out.hits.clear();
+    out.bad.clear();
+    out.lines = 0;
+    out.skipped = 0;
+    out.bad_count = 0;
+
+    const char* p = run.data();
+    const char* const end = p + run.size();
+    Hit hit;
+    while (p < end) {
+        const auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+        std::string_view line(p, static_cast<std::size_t>((nl ? nl : end) - p));
+        // A '\r' is a terminator only right before '\n' (as LineReader::next).
+        if (nl != nullptr && !line.empty() && line.back() == '\r') line.remove_suffix(1);
+        p = nl ? nl + 1 : end;
+        const std::uint64_t index = out.lines++;
+
+        hit.cmds.clear();
+        reason_.clear();
+        const LineKind kind = format == LineFormat::Ndjson ? ndjson_.parse(line, hit, reason_)
+                                                           : access_.parse(line, hit, reason_);
+        switch (kind) {
+            case LineKind::Hit:
+                hit.place = Place{0, index};
+                out.hits.push_back(std::move(hit));
+                hit = Hit{};
+                break;
+            case LineKind::Blank:
+            case LineKind::Skipped:
+                ++out.skipped;
+                break;
+            case LineKind::Bad:
+                if (out.bad.size() < 10) out.bad.emplace_back(index, reason_);
+                ++out.bad_count;
+                break;
+        }
+    }
+    out.names_end = ctx_.symbols->size();
+}
+
+}  // namespace b24
