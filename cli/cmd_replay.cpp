@@ -46,8 +46,7 @@ int run(ReplayFlags& f) {
         b24::write_report_text(out.stream(), report, text);
     }
     else if (format == "junit")
-        b24::write_report_junit(out.stream(), report, fail_on.value_or(b24::Level::Block),
-                                !fail_on.has_value());
+        b24::write_report_junit(out.stream(), report, fail_on.value_or(b24::Level::Block));
     else b24::write_summary_ndjson(out.stream(), report);
     out.close();
 

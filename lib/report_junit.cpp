@@ -67,16 +67,10 @@ std::string xml_escape(std::string_view s, bool attr = true) {
     return o;
 }
 
-struct FailOn {
-    Level level;
-    bool never;  // --fail-on never
-};
-
-bool fails(const IntegrationReport& i, FailOn fail_on) {
-    if (fail_on.never) return false;
-    if (i.verdict == Level::Block) return true;
+bool fails(const IntegrationReport& i, Level fail_on) {
+    if (i.verdict == Level::Block) return true;  // SPEC §4: block = failure
     for (const Finding& f : i.findings)
-        if (f.level >= fail_on.level) return true;
+        if (f.level >= fail_on) return true;
     return false;
 }
 
@@ -104,7 +98,7 @@ std::string reasons(const IntegrationReport& i) {
     return s;
 }
 
-void write_case(std::ostream& out, const IntegrationReport& i, FailOn fail_on) {
+void write_case(std::ostream& out, const IntegrationReport& i, Level fail_on) {
     out << "    <testcase classname=\"" << xml_escape(i.portal) << "\" name=\""
         << xml_escape(i.integration) << "\">\n";
     if (fails(i, fail_on)) {
@@ -128,8 +122,7 @@ void write_case(std::ostream& out, const IntegrationReport& i, FailOn fail_on) {
 
 }  // namespace
 
-void write_report_junit(std::ostream& out, const Report& r, Level fail_level, bool never) {
-    const FailOn fail_on{fail_level, never};
+void write_report_junit(std::ostream& out, const Report& r, Level fail_on) {
     struct Suite {
         std::vector<const IntegrationReport*> cases;
         std::int64_t failures = 0;

@@ -27,9 +27,9 @@ struct TextOptions {
 void write_report_text(std::ostream& out, const Report& r, const TextOptions& opt);
 
 // One testsuite per portal, one testcase per integration; a testcase fails when it has a
-// finding at or above `fail_on` (so a block verdict fails for every fail_on). `never` is
-// `--fail-on never`: no testcase fails, the findings are still in <system-out>.
-void write_report_junit(std::ostream& out, const Report& r, Level fail_on, bool never = false);
+// finding at or above `fail_on` (so a block verdict fails for every fail_on, as SPEC §4
+// says; `--fail-on never` changes the exit code, not the verdicts).
+void write_report_junit(std::ostream& out, const Report& r, Level fail_on);
 
 // --format ndjson: one compact JSON line per finding as it is found (no peak: it is not
 // final then) ...

@@ -91,7 +91,11 @@ TEST_CASE("cli: text, junit and ndjson formats", "[cli]") {
     const auto junit = sh("replay --format junit " + kMulti);
     CHECK(junit.out.rfind("<?xml", 0) == 0);
     CHECK(junit.out.find("<failure") != std::string::npos);
-    CHECK(sh("replay --format junit --fail-on never " + kMulti).out.find("<failure") ==
+    // A block is a failure whatever --fail-on says (SPEC §4); a notice only with notice.
+    CHECK(sh("replay --format junit --fail-on never " + kMulti).out.find("<failure") !=
+          std::string::npos);
+    CHECK(sh("replay --format junit big.ndjson").out.find("<failure") == std::string::npos);
+    CHECK(sh("replay --format junit --fail-on notice big.ndjson").out.find("<failure") !=
           std::string::npos);
 
     const auto nd = sh("replay --format ndjson " + kMulti);
