@@ -155,12 +155,26 @@ public:
         if (holds(slots_[set + 1], key)) return slots_[set + 1].sym;
         return kNoSym;
     }
-    // The newest entry of a set goes first; the older one moves to second place.
-    Sym put(std::size_t set, std::string_view key, Sym sym) {
+    // The newest entry of a set goes first; the older one moves to second place. `name`,
+    // when given, is kept so the id can be made again after clear() without rebuilding it.
+    Sym put(std::size_t set, std::string_view key, Sym sym, std::string_view name = {}) {
         std::swap(slots_[set], slots_[set + 1]);
         slots_[set].key.assign(key);
         slots_[set].sym = sym;
+        slots_[set].name.assign(name);
         return sym;
+    }
+    // Forgets every id (the symbol table was cleared); keys and names stay.
+    void clear() {
+        for (Slot& s : slots_) s.sym = kNoSym;
+    }
+    // Interns again the kept name of `key` whose id clear() forgot; kNoSym when there is none.
+    Sym revive(std::size_t set, std::string_view key, SymbolTable& symbols) {
+        for (Slot* s : {&slots_[set], &slots_[set + 1]}) {
+            if (s->sym == kNoSym && !s->name.empty() && std::string_view(s->key) == key)
+                return s->sym = symbols.intern(s->name);
+        }
+        return kNoSym;
     }
 
 private:
@@ -183,6 +197,7 @@ private:
     struct Slot {
         std::string key;
         Sym sym = kNoSym;
+        std::string name;  // see put()
     };
     static bool holds(const Slot& s, std::string_view key) {
         return s.sym != kNoSym && std::string_view(s.key) == key;
@@ -201,8 +216,20 @@ struct AccessLogParser::Memo {
     // only, as the line itself does; it never reaches a symbol, a message or an output.
     SlotCache webhooks{1024};
     std::vector<Sym> app_by_ip;  // ip Sym -> "app:@IP" Sym
+    // The ids above belong to this table in this generation (a parse worker clears its
+    // table between chunks); they are forgotten when either changes.
+    const SymbolTable* table = nullptr;
+    std::uint64_t generation = 0;
     std::string last_time;       // a busy log writes the same [time] on many lines
     std::int64_t last_t_us = 0;
+
+    void renew(const SymbolTable& symbols) {
+        if (&symbols == table && symbols.generation() == generation) return;
+        table = &symbols;
+        generation = symbols.generation();
+        for (SlotCache* c : {&ips, &methods, &portals, &webhooks}) c->clear();
+        app_by_ip.clear();
+    }
 
     std::optional<std::int64_t> time(std::string_view text) {
         if (!last_time.empty() && std::string_view(last_time) == text) return last_t_us;
@@ -223,6 +250,7 @@ struct AccessLogParser::Memo {
     Sym webhook(SymbolTable& symbols, std::string_view raw) {
         const std::size_t set = webhooks.set_of(raw);
         if (const Sym sym = webhooks.find(set, raw); sym != kNoSym) return sym;
+        if (const Sym sym = webhooks.revive(set, raw, symbols); sym != kNoSym) return sym;
         const std::size_t slash = raw.find('/');
         static constexpr char kHex[] = "0123456789abcdef";
         const auto digest = sha256(raw.substr(slash + 1));
@@ -233,7 +261,7 @@ struct AccessLogParser::Memo {
             name.add(kHex[digest[i] >> 4]);
             name.add(kHex[digest[i] & 0xf]);
         }
-        return webhooks.put(set, raw, symbols.intern(name.view()));
+        return webhooks.put(set, raw, symbols.intern(name.view()), name.view());
     }
 
     Sym app(SymbolTable& symbols, Sym ip_sym) {
@@ -266,6 +294,8 @@ struct AccessLogParser::Memo {
     }
 };
 
+void AccessLogParser::delete_memo(Memo* m) { delete m; }
+
 LineKind AccessLogParser::parse(std::string_view line, Hit& out, std::string& reason) {
     auto bad = [&](const char* why) {
         reason = why;
@@ -297,8 +327,9 @@ LineKind AccessLogParser::parse(std::string_view line, Hit& out, std::string& re
     // [TIME]
     const std::size_t time_end = line.find(']', p);
     if (time_end == std::string_view::npos) return bad("unterminated [time] field");
-    if (!memo_) memo_ = std::make_shared<Memo>();
+    if (!memo_) memo_ = std::unique_ptr<Memo, void (*)(Memo*)>(new Memo, &delete_memo);
     Memo& memo = *memo_;
+    memo.renew(*ctx_.symbols);
     const auto t_us = memo.time(line.substr(p + 1, time_end - p - 1));
     if (!t_us) return bad("invalid [time] field");
     p = time_end + 1;

@@ -18,8 +18,10 @@ public:
 
 private:
     struct Memo;  // names already built for this input, see access_log_parser.cpp
+    static void delete_memo(Memo* m);
     const ParseContext& ctx_;
-    std::shared_ptr<Memo> memo_;  // made on first use
+    // Made on first use; owned by this parser alone (no copies share it).
+    std::unique_ptr<Memo, void (*)(Memo*)> memo_{nullptr, &delete_memo};
 };
 
 }  // namespace b24

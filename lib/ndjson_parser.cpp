@@ -345,7 +345,13 @@ struct SvHash {
         return std::hash<std::string_view>{}(s);
     }
 };
-using NameCache = std::unordered_map<std::string, Sym, SvHash, std::equal_to<>>;
+// The built name stays valid across a SymbolTable::clear(); its id only for one epoch.
+struct CachedName {
+    std::string name;
+    Sym sym = kNoSym;
+    std::uint64_t epoch = 0;
+};
+using NameCache = std::unordered_map<std::string, CachedName, SvHash, std::equal_to<>>;
 // Bounds the memory an input of ever-new identities can take; refilling is cheap.
 constexpr std::size_t kNameCacheMax = 1 << 16;
 
@@ -359,14 +365,19 @@ struct Memo {
 }  // namespace
 
 struct NdjsonParser::Impl {
-    explicit Impl(const ParseContext& c)
-        : ctx(c), unknown(c.symbols->intern("unknown")), batch(c.symbols->intern("batch")) {
+    explicit Impl(const ParseContext& c) : ctx(c) {
         scratch.reserve(256);
+        renew_symbols();
     }
 
     const ParseContext& ctx;
     od::parser parser;
-    Sym unknown, batch;
+    // Every cached id below belongs to this table in this generation (a parse worker
+    // clears its table between chunks); renew_symbols() forgets them when either changes.
+    const SymbolTable* table = nullptr;
+    std::uint64_t generation = 0;
+    std::uint64_t epoch = 0;  // counts renewals: stamps the ids in the name caches
+    Sym unknown = kNoSym, batch = kNoSym;
     std::string scratch;  // lower-cased names before interning
     const char* line_end = nullptr;
     Memo portal_memo, method_memo, ip_memo, app_memo, webhook_memo;
@@ -382,6 +393,16 @@ struct NdjsonParser::Impl {
     std::array<std::vector<std::string_view>, 2> cmds;  // cmd, params.cmd
     bool field_bad = false;
     std::string* reason = nullptr;
+
+    void renew_symbols() {
+        table = ctx.symbols;
+        generation = table->generation();
+        ++epoch;
+        for (Memo* m : {&portal_memo, &method_memo, &ip_memo, &app_memo, &webhook_memo})
+            m->sym = kNoSym;
+        unknown = ctx.symbols->intern("unknown");
+        batch = ctx.symbols->intern("batch");
+    }
 
     LineKind parse(std::string_view line, Hit& out, std::string& why);
     bool walk_object(od::object& obj, Slot parent, int depth);
@@ -446,11 +467,17 @@ struct NdjsonParser::Impl {
     }
     template <class MakeName>
     Sym cached_name(NameCache& cache, std::string_view raw, MakeName make) {
-        if (auto it = cache.find(raw); it != cache.end()) return it->second;
-        if (cache.size() >= kNameCacheMax) cache.clear();
-        const Sym id = ctx.symbols->intern(make(raw));
-        cache.emplace(std::string(raw), id);
-        return id;
+        auto it = cache.find(raw);
+        if (it == cache.end()) {
+            if (cache.size() >= kNameCacheMax) cache.clear();
+            it = cache.emplace(std::string(raw), CachedName{make(raw)}).first;
+        }
+        CachedName& c = it->second;
+        if (c.epoch != epoch) {
+            c.sym = ctx.symbols->intern(c.name);
+            c.epoch = epoch;
+        }
+        return c.sym;
     }
 };
 
@@ -602,6 +629,7 @@ bool NdjsonParser::Impl::take_cmd(Slot s, od::value& v, od::json_type t, int dep
 
 LineKind NdjsonParser::Impl::parse(std::string_view line, Hit& out, std::string& why) {
     reason = &why;
+    if (ctx.symbols != table || table->generation() != generation) renew_symbols();
     std::size_t first = 0;
     while (first < line.size() && (line[first] == ' ' || line[first] == '\t' ||
                                    line[first] == '\r' || line[first] == '\f' ||

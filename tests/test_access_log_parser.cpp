@@ -311,3 +311,31 @@ TEST_CASE("access log: consecutive lines with the same or another time", "[acces
     CHECK(f.parse(invalid) == LineKind::Bad);
     CHECK(f.parse(invalid) == LineKind::Bad);  // a refused time is never remembered as valid
 }
+
+TEST_CASE("access log: ids are valid in the table after it is cleared", "[access_log]") {
+    // A parse worker clears its table between chunks and keeps its parser: every id the
+    // parser remembers (addresses, hosts, methods, webhooks, app names) must be made again.
+    Fixture f;
+    const std::string hook = line("/rest/1/secret/CRM.Deal.Get.json", "Acme.Bitrix24.com:443 ");
+    const std::string app = line("/rest/batch?cmd[a]=user.get%3Fid%3D1", "acme.bitrix24.com ");
+    for (int round = 0; round < 3; ++round) {
+        INFO("round " << round);
+        for (int repeat = 0; repeat < 2; ++repeat) {  // the second time from the memo
+            REQUIRE(f.parse(hook) == LineKind::Hit);
+            for (const Sym s : {f.hit.portal, f.hit.method, f.hit.integration, f.hit.ip})
+                REQUIRE(s < f.symbols.size());
+            CHECK(f.name(f.hit.portal) == "acme.bitrix24.com");
+            CHECK(f.name(f.hit.method) == "crm.deal.get");
+            CHECK(f.name(f.hit.integration) == webhook_name("1/secret"));
+            CHECK(f.name(f.hit.ip) == "203.0.113.7");
+            REQUIRE(f.parse(app) == LineKind::Hit);
+            for (const Sym s : {f.hit.portal, f.hit.method, f.hit.integration, f.hit.ip})
+                REQUIRE(s < f.symbols.size());
+            CHECK(f.name(f.hit.integration) == "app:@203.0.113.7");
+            CHECK(f.name(f.hit.method) == "batch");
+            CHECK(f.cmds() == std::vector<std::string>{"user.get"});
+        }
+        f.symbols.clear();
+        REQUIRE(f.symbols.size() == 0);
+    }
+}

@@ -507,3 +507,50 @@ TEST_CASE("ndjson: the parser is reusable after bad lines", "[ndjson]") {
     CHECK(h.error == kNoSym);
     CHECK(h.kind == IntegrationKind::Unknown);
 }
+
+TEST_CASE("ndjson: ids are valid in the table after it is cleared", "[ndjson]") {
+    // A parse worker clears its table between chunks and keeps its parser: every id the
+    // parser remembers (memo of the last line, name caches, "unknown", "batch") must be
+    // made again in the new generation.
+    Fixture f;
+    const std::string webhook = R"({"ts":1,"portal":"P.example","method":"A.B","webhook":"1/secret",)"
+                                R"("ip":"10.0.0.1","error":"E"})";
+    const std::string app = R"({"ts":1,"portal":"P.example","method":"batch","app":"x",)"
+                            R"("ip":"10.0.0.1","cmd":["c.d?x=1"]})";
+    const std::string unknown = R"({"ts":1,"portal":"q","method":"A.B"})";
+    auto check = [&](const std::string& l) {
+        const Hit& h = f.ok(l);
+        for (const Sym s : {h.portal, h.method, h.integration})
+            REQUIRE(s < f.symbols.size());
+        if (h.ip != kNoSym) REQUIRE(h.ip < f.symbols.size());
+        if (h.error != kNoSym) REQUIRE(h.error < f.symbols.size());
+        for (const Sym s : h.cmds) REQUIRE(s < f.symbols.size());
+        return h;
+    };
+    for (int round = 0; round < 3; ++round) {
+        INFO("round " << round);
+        for (int repeat = 0; repeat < 2; ++repeat) {  // the second time from the memos
+            Hit h = check(webhook);
+            CHECK(f.name(h.portal) == "p.example");
+            CHECK(f.name(h.method) == "a.b");
+            CHECK(f.name(h.integration) == webhook_name("1/secret"));
+            CHECK(f.name(h.ip) == "10.0.0.1");
+            CHECK(f.name(h.error) == "E");
+            h = check(app);
+            CHECK(f.name(h.integration) == "app:x");
+            CHECK(f.name(h.method) == "batch");
+            REQUIRE(h.cmds.size() == 1);
+            CHECK(f.name(h.cmds[0]) == "c.d");
+            h = check(unknown);
+            CHECK(f.name(h.integration) == "unknown");
+            CHECK(f.name(h.portal) == "q");
+        }
+        f.symbols.clear();
+        REQUIRE(f.symbols.size() == 0);
+    }
+    // Another parser's table is never touched.
+    SymbolTable other;
+    other.intern("unrelated");
+    f.ok(webhook);
+    CHECK(other.size() == 1);
+}
