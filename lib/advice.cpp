@@ -40,48 +40,72 @@ const char* threshold_word(Level l) {
     return "the threshold";
 }
 
-// "every 5 minutes"; a period that is not whole minutes keeps its seconds, with the
-// rounded minutes beside it so it still reads at a glance.
-std::string human_period(std::int64_t us) {
-    if (us >= 2 * kMinute && us % kMinute != 0) {
+// A polling period: "5 minutes" when whole minutes, else from 2 minutes the rounded minutes
+// with the seconds beside them, "5 minutes (299.7 s)", and below that the seconds,
+// "45.3 seconds". Tenths show the jitter; `ref` (the longest period that counts) keeps its
+// side as in round_micros.
+std::string period_words(std::int64_t us, std::int64_t ref) {
+    if (us >= kMinute && us % kMinute == 0) return human_duration(us);
+    if (us >= 2 * kMinute) {
         const std::int64_t minutes = (us + kMinute / 2) / kMinute;
-        return "every " + human_micros(us) + " seconds (about " +
-               plural(minutes, "minute", "minutes") + ")";
+        return plural(minutes, "minute", "minutes") + " (" + round_micros(us, 1, ref) + " s)";
     }
-    return "every " + human_duration(us);
+    return round_micros(us, 1, ref) + (us == kUs ? " second" : " seconds");
+}
+
+// " (peak X)" where the peak reads differently from the value, else nothing.
+std::string peak_words(const std::string& value, const std::string& peak,
+                       const std::string& unit = "") {
+    if (peak == value) return "";
+    return " (peak " + peak + unit + ")";
 }
 
 // The measured part of a reason, by metric: "spent 1 250 s of server time in 10 minutes;
-// the block threshold is 1 200 s (peak 1 300 s)".
+// the block threshold is 1 200 s (peak 1 300 s)". Measured numbers are rounded for reading
+// (never onto or across the threshold); thresholds are settings and print exactly.
 std::string metric_words(const Finding& f, const Rules* rules) {
     const std::string win = human_duration(f.window_us);
-    if (f.metric == "cost")
-        return "spent " + human_seconds(f.value) + " of server time in " + win + "; " +
-               threshold_word(f.level) + " is " + human_seconds(f.threshold) + " (peak " +
-               human_seconds(f.peak) + ")";
-    if (f.metric == "hits")
-        return "made " + human_micros(f.value) + " hits in " + win +
+    if (f.metric == "cost") {
+        const std::string value = approx_seconds(f.value, f.threshold);
+        return "spent " + value + " of server time in " + win + "; " +
+               threshold_word(f.level) + " is " + human_seconds(f.threshold) +
+               peak_words(value, approx_seconds(f.peak, f.threshold));
+    }
+    if (f.metric == "hits") {
+        const std::string value = round_micros(f.value, 0, f.threshold);
+        return "made " + value + " hits in " + win +
                "; one client IP can get at most about " + human_micros(f.threshold) +
-               " through a bucket in that time (peak " + human_micros(f.peak) + " hits)";
-    if (f.metric == "refused")
-        return "kept being refused: " + human_micros(f.value) + " refusals in " + win +
+               " through a bucket in that time" +
+               peak_words(value, round_micros(f.peak, 0, f.threshold), " hits");
+    }
+    if (f.metric == "refused") {
+        const std::string value = round_micros(f.value, 0, f.threshold);
+        return "kept being refused: " + value + " refusals in " + win +
                " instead of backing off; " + threshold_word(f.level) + " is " +
-               human_micros(f.threshold) + " (peak " + human_micros(f.peak) + ")";
+               human_micros(f.threshold) +
+               peak_words(value, round_micros(f.peak, 0, f.threshold));
+    }
     if (f.metric == "period") {
+        const std::string value = period_words(f.value, f.threshold);
         std::string s = "polls " + (f.method.empty() ? std::string("a list method") : f.method) +
-                        " " + human_period(f.value) + " (";
+                        " every " + value + ": ";
         if (rules)
-            s += std::to_string(rules->polling.bursts) + " bursts, ±" +
-                 std::to_string(rules->polling.tolerance_pct) + "%, ";
+            s += std::to_string(rules->polling.bursts) + " bursts of calls in a row, each period "
+                 "within ±" + std::to_string(rules->polling.tolerance_pct) + "% of that";
         else
-            s += "steady bursts ";
-        s += "at most " + human_duration(f.threshold) + " apart)";
-        if (f.peak != f.value) s += "; later up to " + human_period(f.peak);
+            s += "bursts of calls at a steady period";
+        s += "; a steady period up to " + human_duration(f.threshold) + " counts as polling";
+        // The later peak in the unit the value was read in, without a second bracket.
+        const std::string peak = f.peak % kMinute == 0 || f.peak < 2 * kMinute
+                                     ? period_words(f.peak, f.threshold)
+                                     : round_micros(f.peak, 1, f.threshold) + " s";
+        if (period_words(f.peak, f.threshold) != value)
+            s += "; later periods up to " + peak;
         return s;
     }
-    return f.metric + " " + human_micros(f.value) + " in " + win + "; " +
-           threshold_word(f.level) + " is " + human_micros(f.threshold) + " (peak " +
-           human_micros(f.peak) + ")";
+    const std::string value = round_micros(f.value, 1, f.threshold);
+    return f.metric + " " + value + " in " + win + "; " + threshold_word(f.level) + " is " +
+           human_micros(f.threshold) + peak_words(value, round_micros(f.peak, 1, f.threshold));
 }
 
 // Advice texts: one place, so the same piece is recognised (and printed once) when
@@ -141,6 +165,59 @@ std::string human_micros(std::int64_t v) {
 
 std::string human_seconds(std::int64_t us) { return human_micros(us) + " s"; }
 
+namespace {
+
+constexpr std::uint64_t kPow10[7] = {1, 10, 100, 1'000, 10'000, 100'000, 1'000'000};
+
+// |v| rounded half away from zero to `decimals` places, in micro-units.
+std::uint64_t rounded_magnitude(std::uint64_t mag, int decimals) {
+    const std::uint64_t unit = kPow10[6 - decimals];
+    return (mag + unit / 2) / unit * unit;
+}
+
+// -1, 0 or 1 as a (sign, magnitude) value is below, at or above ref.
+int side(bool negative, std::uint64_t mag, std::int64_t ref) {
+    if (mag == 0) negative = false;
+    if (negative != (ref < 0)) return negative ? -1 : 1;
+    const std::uint64_t rmag = magnitude(ref);
+    const int c = mag < rmag ? -1 : mag > rmag ? 1 : 0;
+    return negative ? -c : c;
+}
+
+}  // namespace
+
+std::string round_micros(std::int64_t v, int decimals, std::optional<std::int64_t> ref) {
+    const bool negative = v < 0;
+    const std::uint64_t mag = magnitude(v);
+    int d = std::clamp(decimals, 0, 6);
+    std::uint64_t r = rounded_magnitude(mag, d);
+    // More places until the shown value is on the same side of ref as the real one; at 6
+    // places it is the real one.
+    while (ref && d < 6 && side(negative, r, *ref) != side(negative, mag, *ref))
+        r = rounded_magnitude(mag, ++d);
+    std::string s = negative && r != 0 ? "-" : "";
+    s += group_unsigned(r / static_cast<std::uint64_t>(kUs));
+    std::string frac;
+    if (d > 0) {
+        frac = std::to_string(r % static_cast<std::uint64_t>(kUs) / kPow10[6 - d]);
+        frac.insert(0, static_cast<std::size_t>(d) - frac.size(), '0');
+    }
+    if (r == mag)  // exact: the zeros say nothing
+        while (!frac.empty() && frac.back() == '0') frac.pop_back();
+    if (!frac.empty()) {
+        s += '.';
+        s += frac;
+    }
+    return s;
+}
+
+std::string approx_seconds(std::int64_t us, std::optional<std::int64_t> ref) {
+    const std::uint64_t mag = magnitude(us);
+    int d = mag >= 100 * static_cast<std::uint64_t>(kUs) ? 0 : mag >= kUs ? 1 : 2;
+    while (mag > 0 && d < 6 && rounded_magnitude(mag, d) == 0) ++d;  // 0.004 s is not "0 s"
+    return round_micros(us, d, ref) + " s";
+}
+
 std::string human_duration(std::int64_t us) {
     if (us != 0 && us % kHour == 0) return plural(us / kHour, "hour", "hours");
     if (us != 0 && us % kMinute == 0) return plural(us / kMinute, "minute", "minutes");
@@ -194,7 +271,7 @@ std::vector<std::string> advice_for(const Finding& f, const IntegrationReport& i
     if (f.metric == "cost") {
         if (!ir.top_methods.empty() && ir.top_methods.front().cost_us > 0)
             add(v, "Most server time went to " + ir.top_methods.front().method + " (" +
-                       human_seconds(ir.top_methods.front().cost_us) + "): start there.");
+                       approx_seconds(ir.top_methods.front().cost_us) + "): start there.");
         add(v, kSpread);
         add(v, kStart);
         add(v, kSelect);

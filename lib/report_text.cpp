@@ -62,11 +62,11 @@ std::string plural(std::int64_t n, const char* one, const char* many) {
     return group_digits(n) + " " + (n == 1 ? one : many);
 }
 
-// Server time for a table cell: to 0.1 s, so the column stays narrow.
+// Server time for a table cell: always tenths, so the column lines up on the point.
 std::string table_seconds(std::int64_t us) {
     if (us > 0 && us < 50'000) return "<0.1 s";
-    const std::int64_t tenths = (us + 50'000) / 100'000;
-    return human_micros(tenths * 100'000) + " s";
+    const std::string s = round_micros(us, 1);
+    return (s.find('.') == std::string::npos ? s + ".0" : s) + " s";
 }
 
 // Prose wrapped at kWidth: `first` starts the first line, `rest` the others; explicit
@@ -148,12 +148,13 @@ void write_heading(std::ostream& out, const Report& r, const TextOptions& opt, c
     } else {
         s += plural(static_cast<std::int64_t>(in.files.size()), "file", "files");
     }
-    if (in.first_us && in.last_us)
-        s += "; " + human_time(*in.first_us) + " to " + human_time(*in.last_us);
-    s += "; rules " + (r.rules_name.empty() ? std::string("?") : r.rules_name);
+    s += ", rules " + (r.rules_name.empty() ? std::string("?") : r.rules_name);
     out << st.bold(s) << '\n';
 
     std::vector<std::string> notes;
+    if (in.first_us && in.last_us)
+        notes.push_back(human_time(*in.first_us) + " to " + human_time(*in.last_us) + " (" +
+                        human_elapsed(*in.last_us - *in.first_us) + ")");
     if (in.bad_lines > 0) {
         std::string n = plural(in.bad_lines, "bad line", "bad lines") + " ignored";
         if (!in.bad_places.empty()) {
@@ -166,7 +167,9 @@ void write_heading(std::ostream& out, const Report& r, const TextOptions& opt, c
         notes.push_back(n);
     }
     if (in.skipped > 0)
-        notes.push_back(plural(in.skipped, "line was", "lines were") + " not REST requests");
+        notes.push_back((in.skipped == 1 ? std::string("1 line was not a REST request")
+                                        : plural(in.skipped, "line", "lines") +
+                                              " were not REST requests"));
     if (in.late > 0)
         notes.push_back(plural(in.late, "hit was", "hits were") +
                         " out of order by more than the allowed skew, replayed at the newest "
@@ -250,6 +253,15 @@ void write_tables(std::ostream& out, const std::vector<PortalGroup>& groups,
                 << " (" << plural(hidden_hits, "hit", "hits") << ", "
                 << table_seconds(hidden_cost) << " of server time)\n";
     }
+    if (groups.empty()) return;
+    // The columns a newcomer cannot guess, once, under the last table.
+    out << '\n';
+    write_wrapped(out,
+                  "COST is the server time of the executed hits. REFUSED counts the hits "
+                  "Bitrix24 would refuse: 503 QUERY_LIMIT_EXCEEDED (request limit) / 429 "
+                  "OPERATION_TIME_LIMIT (method blocked) / blocked (OVERLOAD_LIMIT: the "
+                  "integration was blocked).",
+                  "  ", "  ");
 }
 
 void write_details(std::ostream& out, const std::vector<PortalGroup>& groups,
@@ -277,21 +289,53 @@ void write_details(std::ostream& out, const std::vector<PortalGroup>& groups,
         }
 }
 
-void write_method_blocks(std::ostream& out, const Report& r, const Style& st) {
+// The rules the report was made with, else the built-in ones.
+const Rules& rules_of(const TextOptions& opt, Rules& fallback) {
+    if (opt.rules) return *opt.rules;
+    fallback = default_rules();
+    return fallback;
+}
+
+// A plain table: cells padded to the widest, numbers (columns from `first_numeric` on, the
+// last excepted) right-aligned, no trailing blanks, header bold.
+void write_table(std::ostream& out, const std::vector<std::string>& head,
+                 const std::vector<std::vector<std::string>>& rows, std::size_t first_numeric,
+                 const Style& st) {
+    std::vector<std::size_t> w;
+    for (const std::string& h : head) w.push_back(h.size());
+    for (const auto& c : rows)
+        for (std::size_t k = 0; k < c.size(); ++k) w[k] = std::max(w[k], c[k].size());
+    auto line = [&](const std::vector<std::string>& c, bool header) {
+        std::string s;
+        for (std::size_t k = 0; k < c.size(); ++k) {
+            if (k + 1 == c.size()) s += c[k];
+            else s += (k >= first_numeric ? pad_left(c[k], w[k]) : pad_right(c[k], w[k])) + "  ";
+        }
+        out << "  " << (header ? st.bold(s) : s) << '\n';
+    };
+    line(head, true);
+    for (const auto& c : rows) line(c, false);
+}
+
+void write_method_blocks(std::ostream& out, const Report& r, const TextOptions& opt,
+                         const Style& st) {
     std::size_t total = 0;
     for (const MethodReport& m : r.methods) total += m.blocks.size();
     if (total == 0) return;
+    Rules fallback;
+    const Rules::Operating& op = rules_of(opt, fallback).operating;
     out << '\n'
-        << st.bold("Methods blocked by the operating-time limit (429 OPERATION_TIME_LIMIT)")
+        << st.bold("Methods blocked for " + human_duration(op.block_us) +
+                   " (429 OPERATION_TIME_LIMIT): over " + human_seconds(op.limit_us) +
+                   " of server time in " + human_duration(op.window_us))
         << '\n';
-    std::size_t shown = 0;
+    std::vector<std::vector<std::string>> rows;
     for (const MethodReport& m : r.methods)
-        for (const MethodBlock& b : m.blocks) {
-            if (shown++ >= kMaxMethodBlocks) continue;
-            out << "  " << m.portal << "  " << m.method << "  " << human_time(b.from_us)
-                << " to " << human_time(b.until_us) << "  (" << human_seconds(b.window_cost_us)
-                << " of server time in the window)\n";
-        }
+        for (const MethodBlock& b : m.blocks)
+            if (rows.size() < kMaxMethodBlocks)
+                rows.push_back({m.portal, m.method, human_time(b.from_us), human_time(b.until_us),
+                                approx_seconds(b.window_cost_us, op.limit_us)});
+    write_table(out, {"PORTAL", "METHOD", "BLOCKED FROM", "UNTIL", "SERVER TIME"}, rows, 4, st);
     if (total > kMaxMethodBlocks)
         out << "  ... and " << plural(static_cast<std::int64_t>(total - kMaxMethodBlocks),
                                       "more block", "more blocks")
@@ -300,8 +344,8 @@ void write_method_blocks(std::ostream& out, const Report& r, const Style& st) {
 
 void write_hot_buckets(std::ostream& out, const Report& r, const TextOptions& opt,
                        const Style& st) {
-    const Rules defaults = opt.rules ? Rules{} : default_rules();
-    const Rules& rules = opt.rules ? *opt.rules : defaults;
+    Rules fallback;
+    const Rules& rules = rules_of(opt, fallback);
     struct Hot {
         const BucketReport* b;
         std::int64_t capacity;  // 0 when the plan is not in the rules
@@ -323,29 +367,18 @@ void write_hot_buckets(std::ostream& out, const Report& r, const TextOptions& op
         << st.bold("Busy request buckets (503 QUERY_LIMIT_EXCEEDED refusals, or filled to " +
                    std::to_string(kHotPct) + "% of capacity)")
         << '\n';
-    const std::vector<std::string> head = {"PORTAL", "KEY", "PLAN", "HITS", "REFUSED", "PEAK"};
     std::vector<std::vector<std::string>> rows;
     for (std::size_t k = 0; k < hot.size() && k < kMaxBuckets; ++k) {
         const BucketReport& b = *hot[k].b;
-        std::string peak = human_micros(b.peak_level);
-        if (hot[k].capacity > 0) peak += " of " + group_digits(hot[k].capacity);
+        const std::int64_t cap = hot[k].capacity;
+        // Tenths, but never "50 of 50" for a bucket that was not quite full.
+        std::string peak = cap > 0 ? round_micros(b.peak_level, 1, cap * 1'000'000) + " of " +
+                                         group_digits(cap)
+                                   : round_micros(b.peak_level, 1);
         rows.push_back({b.portal, b.key, b.plan, group_digits(b.hits), group_digits(b.refused),
                         peak});
     }
-    std::vector<std::size_t> w;
-    for (const std::string& h : head) w.push_back(h.size());
-    for (const auto& c : rows)
-        for (std::size_t k = 0; k < c.size(); ++k) w[k] = std::max(w[k], c[k].size());
-    auto line = [&](const std::vector<std::string>& c, bool header) {
-        std::string s;
-        for (std::size_t k = 0; k < c.size(); ++k) {
-            if (k + 1 == c.size()) s += c[k];
-            else s += (k >= 3 ? pad_left(c[k], w[k]) : pad_right(c[k], w[k])) + "  ";
-        }
-        out << "  " << (header ? st.bold(s) : s) << '\n';
-    };
-    line(head, true);
-    for (const auto& c : rows) line(c, false);
+    write_table(out, {"PORTAL", "KEY", "PLAN", "HITS", "REFUSED", "PEAK"}, rows, 3, st);
     if (hot.size() > kMaxBuckets)
         out << "  ... and "
             << plural(static_cast<std::int64_t>(hot.size() - kMaxBuckets), "more bucket",
@@ -381,7 +414,7 @@ void write_report_text(std::ostream& out, const Report& r, const TextOptions& op
     const auto groups = group_by_portal(r);
     write_tables(out, groups, opt, st);
     write_details(out, groups, opt, st);
-    write_method_blocks(out, r, st);
+    write_method_blocks(out, r, opt, st);
     write_hot_buckets(out, r, opt, st);
     write_verdict_line(out, r, st);
 }

@@ -147,6 +147,40 @@ TEST_CASE("text: numbers are grouped by thousands", "[report_text]") {
     CHECK(human_seconds(1'250 * kS) == "1 250 s");
 }
 
+TEST_CASE("text: measured numbers are rounded for reading", "[report_text]") {
+    CHECK(approx_seconds(1'211'016'352) == "1 211 s");
+    CHECK(approx_seconds(312'317'510) == "312 s");
+    CHECK(approx_seconds(27'730'000) == "27.7 s");
+    CHECK(approx_seconds(28 * kS) == "28 s");           // exact: no ".0"
+    CHECK(approx_seconds(28'040'000) == "28.0 s");      // rounded: the zero says so
+    CHECK(approx_seconds(250'000) == "0.25 s");
+    CHECK(approx_seconds(4'000) == "0.004 s");          // never "0 s" for some time
+    CHECK(approx_seconds(0) == "0 s");
+    CHECK(round_micros(299'716'642, 1) == "299.7");
+    CHECK(round_micros(-1'500'000, 0) == "-2");         // half away from zero
+    CHECK(round_micros(-400'000, 0) == "0");            // no "-0"
+    CHECK(round_micros(40 * kS, 1, 50 * kS) == "40");
+}
+
+TEST_CASE("text: rounding never moves a value onto or across its threshold", "[report_text]") {
+    const std::int64_t t = 1'200 * kS;
+    CHECK(approx_seconds(t, t) == "1 200 s");                      // at it: reads at it
+    CHECK(approx_seconds(t + 400'000, t) == "1 200.4 s");           // not "1 200 s"
+    CHECK(approx_seconds(t + 40'000, t) == "1 200.04 s");
+    CHECK(approx_seconds(t + 1, t) == "1 200.000001 s");            // to the last µs
+    CHECK(approx_seconds(t - 400'000, t) == "1 199.6 s");           // not "1 200 s"
+    CHECK(approx_seconds(t + 600'000, t) == "1 201 s");             // already above: whole
+    CHECK(approx_seconds(480'058'840, 480 * kS) == "480.1 s");
+    CHECK(approx_seconds(479'960'000, 480 * kS) == "479.96 s");     // not "480.0 s"
+    CHECK(round_micros(49'994'390, 1, 50 * kS) == "49.99");         // a bucket not quite full
+    CHECK(round_micros(50 * kS, 1, 50 * kS) == "50");
+    CHECK(round_micros(-t - 400'000, 0, -t) == "-1 200.4");
+    // a threshold with more places than the value is shown with
+    CHECK(round_micros(7'250'500'000, 0, 7'250'500'000) == "7 250.5");  // not "7 251"
+    CHECK(round_micros(7'250'450'000, 0, 7'250'400'000) == "7 250.5");  // not "7 250"
+    CHECK(round_micros(7'250'600'000, 0, 7'250'400'000) == "7 251");    // above either way
+}
+
 TEST_CASE("text: durations read as minutes and hours", "[report_text]") {
     CHECK(human_duration(600 * kS) == "10 minutes");
     CHECK(human_duration(60 * kS) == "1 minute");
@@ -172,11 +206,37 @@ TEST_CASE("text: each finding is explained with its numbers", "[report_text]") {
     CHECK(has(t, "polls crm.activity.list every 5 minutes"));
 }
 
+TEST_CASE("text: reasons round measured numbers, not thresholds", "[report_text]") {
+    const IntegrationReport i = integration("app:x", Level::Block, 0, 0);
+    Finding f{"LARGE_LOAD", Level::Block, at(7, 0, 0), "cost", 600 * kS, 1'211'016'352,
+              1'200 * kS, 1'211'016'352, ""};
+    CHECK(finding_reason(f, i) == "LARGE_LOAD at 2026-11-27 07:00:00Z: spent 1 211 s of server "
+                                  "time in 10 minutes; the block threshold is 1 200 s");
+    f.value = 1'200 * kS + 400'000;  // just over: must not read as the threshold
+    f.peak = 1'300'400'000;
+    CHECK(finding_reason(f, i) == "LARGE_LOAD at 2026-11-27 07:00:00Z: spent 1 200.4 s of server "
+                                  "time in 10 minutes; the block threshold is 1 200 s (peak "
+                                  "1 300 s)");
+    const Finding poll{"POLLING", Level::Notice, at(8, 0, 0), "period", 900 * kS, 299'716'642,
+                       900 * kS, 300'416'762, "crm.activity.list"};
+    const Rules rules = default_rules();
+    CHECK(finding_reason(poll, i, &rules) ==
+          "POLLING at 2026-11-27 08:00:00Z: polls crm.activity.list every 5 minutes (299.7 s): "
+          "8 bursts of calls in a row, each period within ±10% of that; a steady period up to 15 "
+          "minutes counts as polling; later periods up to 300.4 s");
+    Finding fast = poll;
+    fast.value = fast.peak = 45'260'000;
+    CHECK(has(finding_reason(fast, i), "every 45.3 seconds: bursts of calls at a steady period"));
+    Finding edge = poll;  // just under the longest period that counts
+    edge.value = edge.peak = 899'960'000;
+    CHECK(has(finding_reason(edge, i), "every 15 minutes (899.96 s)"));
+}
+
 TEST_CASE("text: the heading says what was read", "[report_text]") {
     Report r = sample();
     std::string t = text(r);
-    CHECK(t.rfind("b24load: 12 345 REST hits from a.ndjson.zst; 2026-11-27 07:00:00Z to "
-                  "2026-11-27 09:00:00Z; rules cloud-default\n",
+    CHECK(t.rfind("b24load: 12 345 REST hits from a.ndjson.zst, rules cloud-default\n"
+                  "  2026-11-27 07:00:00Z to 2026-11-27 09:00:00Z (2 hours)\n",
                   0) == 0);
     CHECK(has(t, "3 bad lines ignored (a.ndjson.zst:17, a.ndjson.zst:20, a.ndjson.zst:99)"));
     CHECK_FALSE(has(t, "INCOMPLETE"));
@@ -184,6 +244,10 @@ TEST_CASE("text: the heading says what was read", "[report_text]") {
     r.input.error = "a.ndjson.zst: byte 4096: truncated zstd frame";
     t = text(r);
     CHECK(has(t, "INCOMPLETE: a.ndjson.zst: byte 4096: truncated zstd frame."));
+    r.input.skipped = 1;
+    CHECK(has(text(r), "\n  1 line was not a REST request\n"));
+    r.input.skipped = 14;
+    CHECK(has(text(r), "\n  14 lines were not REST requests\n"));
 }
 
 TEST_CASE("text: worst verdict first, then the heaviest", "[report_text]") {
@@ -201,9 +265,13 @@ TEST_CASE("text: worst verdict first, then the heaviest", "[report_text]") {
     CHECK(poller < quiet);  // ok last although it costs the most
     // the table row: verdict, name, hits, cost, refusals, first warn/block time
     CHECK(row_cells(t, "  BLOCK    app:local.65f1") ==
-          std::vector<std::string>{"BLOCK", "app:local.65f1", "9 000", "1 300 s", "40/5/455",
+          std::vector<std::string>{"BLOCK", "app:local.65f1", "9 000", "1 300.0 s", "40/5/455",
                                    "2026-11-27 07:20:00Z"});
     CHECK(row_cells(t, "  OK       app:aaa").back() == "-");
+    // the cost column always has tenths, so it lines up on the point
+    CHECK(row_cells(t, "  NOTICE   webhook:1/3fa9c2")[3] == "20.0 s");
+    CHECK(has(t, "REFUSED counts the hits Bitrix24 would refuse"));  // the legend, once
+    CHECK(t.find("REFUSED counts") == t.rfind("REFUSED counts"));
 }
 
 TEST_CASE("text: notification and concrete advice per finding", "[report_text]") {
@@ -244,24 +312,35 @@ TEST_CASE("text: warning ignored and polling settings in plain words", "[report_
     CHECK(finding_reason(i.findings[1], i) ==
           "WARNING_IGNORED at 2026-11-28 07:00:00Z: warned at 2026-11-27 07:00:00Z and still "
           "over the limit 24 hours later: spent 3 650 s of server time in 1 hour; the warning "
-          "threshold is 3 600 s (peak 3 650 s)");
+          "threshold is 3 600 s");  // no "(peak 3 650 s)": it is the value
     const Finding poll{"POLLING", Level::Notice, at(8, 0, 0), "period", 900 * kS, 301 * kS,
                        900 * kS, 301 * kS, "crm.deal.list"};
     const Rules rules = default_rules();
     CHECK(finding_reason(poll, i, &rules) ==
-          "POLLING at 2026-11-27 08:00:00Z: polls crm.deal.list every 301 seconds (about 5 "
-          "minutes) (8 bursts, ±10%, at most 15 minutes apart)");
+          "POLLING at 2026-11-27 08:00:00Z: polls crm.deal.list every 5 minutes (301 s): 8 bursts "
+          "of calls in a row, each period within ±10% of that; a steady period up to 15 minutes "
+          "counts as polling");
 }
 
 TEST_CASE("text: method blocks and hot buckets", "[report_text]") {
     const std::string t = text(sample());
-    CHECK(has(t, "acme.bitrix24.com  crm.activity.list  2026-11-27 07:25:00Z to 2026-11-27 "
-                 "07:35:00Z  (481 s of server time in the window)"));
+    CHECK(has(t, "Methods blocked for 10 minutes (429 OPERATION_TIME_LIMIT): over 480 s of server "
+                 "time in 10 minutes\n"));
+    CHECK(row_cells(t, "  acme.bitrix24.com  crm.activity.list") ==
+          std::vector<std::string>{"acme.bitrix24.com", "crm.activity.list",
+                                   "2026-11-27 07:25:00Z", "2026-11-27 07:35:00Z", "481 s"});
     CHECK(has(t, "203.0.113.7"));
     CHECK(has(t, "198.51.100.2"));        // 40 of 50: 80 % is hot
     CHECK_FALSE(has(t, "198.51.100.1"));  // just under
     CHECK(t.find("203.0.113.7") < t.find("198.51.100.2"));  // refusals first
     CHECK(has(t, "640  50 of 50"));
+    CHECK(row_cells(t, "  acme.bitrix24.com  198.51.100.2").back() == "40 of 50");  // no ".0"
+    Report r = sample();
+    r.buckets[2].peak_level = 49'994'390;  // not quite full: not "50.0 of 50"
+    r.methods[0].blocks[0].window_cost_us = 480'040'000;  // just over the limit
+    const std::string u = text(r);
+    CHECK(has(u, "640  49.99 of 50\n"));
+    CHECK(has(u, "  480.04 s\n"));
 }
 
 TEST_CASE("text: colour only when asked", "[report_text]") {
@@ -299,7 +378,7 @@ TEST_CASE("text: many ok integrations collapse to a count", "[report_text]") {
     const std::string t = text(r, TextOptions{false, nullptr, 20});
     CHECK(has(t, "app:n124"));        // the heaviest are shown
     CHECK_FALSE(has(t, "app:n104"));  // the lightest are counted
-    CHECK(has(t, "... and 5 more ok integrations (50 hits, 10 s of server time)"));
+    CHECK(has(t, "... and 5 more ok integrations (50 hits, 10.0 s of server time)"));
     const std::string all = text(r, TextOptions{false, nullptr, 25});
     CHECK(has(all, "app:n100"));
     CHECK_FALSE(has(all, "more ok"));
