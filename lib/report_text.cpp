@@ -167,9 +167,9 @@ void write_heading(std::ostream& out, const Report& r, const TextOptions& opt, c
         notes.push_back(n);
     }
     if (in.skipped > 0)
-        notes.push_back((in.skipped == 1 ? std::string("1 line was not a REST request")
-                                        : plural(in.skipped, "line", "lines") +
-                                              " were not REST requests"));
+        // Blank lines are skipped too (docs/decisions.md), so not "not REST requests".
+        notes.push_back(plural(in.skipped, "line", "lines") +
+                        " skipped: blank, or not a request to /rest/");
     if (in.late > 0)
         notes.push_back(plural(in.late, "hit was", "hits were") +
                         " out of order by more than the allowed skew, replayed at the newest "

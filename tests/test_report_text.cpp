@@ -245,9 +245,9 @@ TEST_CASE("text: the heading says what was read", "[report_text]") {
     t = text(r);
     CHECK(has(t, "INCOMPLETE: a.ndjson.zst: byte 4096: truncated zstd frame."));
     r.input.skipped = 1;
-    CHECK(has(text(r), "\n  1 line was not a REST request\n"));
-    r.input.skipped = 14;
-    CHECK(has(text(r), "\n  14 lines were not REST requests\n"));
+    CHECK(has(text(r), "\n  1 line skipped: blank, or not a request to /rest/\n"));
+    r.input.skipped = 1'400;
+    CHECK(has(text(r), "\n  1 400 lines skipped: blank, or not a request to /rest/\n"));
 }
 
 TEST_CASE("text: worst verdict first, then the heaviest", "[report_text]") {
