@@ -11,6 +11,7 @@
 #include <simdjson.h>
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -362,6 +363,170 @@ struct Memo {
     Sym sym = kNoSym;
 };
 
+// ---- Scanners of the fast path (see NdjsonParser::Impl::fast_line) ----
+// Each accepts a strict subset of JSON and says no (nullptr / false) to anything else, valid
+// or not: the full path then decides. The line's padding makes reads up to 8 bytes past the
+// end of the line safe; nothing found there is taken.
+
+bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+const char* skip_ws(const char* p, const char* end) {
+    while (p < end && is_ws(*p)) ++p;
+    return p;
+}
+
+// Bytes of a string that stop the plain scan: '"', '\\', controls and non-ASCII.
+std::uint64_t special_bytes(std::uint64_t w) {
+    constexpr std::uint64_t k01 = 0x0101010101010101ULL, k80 = 0x8080808080808080ULL;
+    const std::uint64_t quote = w ^ (k01 * '"');
+    const std::uint64_t slash = w ^ (k01 * '\\');
+    // A zero byte, or one below 0x20: the lowest flagged byte is always a true one (a borrow
+    // only flags bytes above it).
+    return (((quote - k01) & ~quote) | ((slash - k01) & ~slash) | ((w - k01 * 0x20) & ~w) | w) &
+           k80;
+}
+
+// Length of the valid UTF-8 sequence (2 to 4 bytes, no overlong form, no surrogate, at most
+// U+10FFFF) at p, or 0.
+std::size_t utf8_sequence(const char* p, const char* end) {
+    const auto b = [&](std::size_t i) { return static_cast<unsigned char>(p[i]); };
+    const auto cont = [&](std::size_t i) { return p + i < end && (b(i) & 0xC0) == 0x80; };
+    const unsigned c = b(0);
+    if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (!cont(1) || !cont(2)) return 0;
+        if ((c == 0xE0 && b(1) < 0xA0) || (c == 0xED && b(1) > 0x9F)) return 0;
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (!cont(1) || !cont(2) || !cont(3)) return 0;
+        if ((c == 0xF0 && b(1) < 0x90) || (c == 0xF4 && b(1) > 0x8F)) return 0;
+        return 4;
+    }
+    return 0;
+}
+
+// A string's body from p (after the opening quote): returns its closing quote, or nullptr
+// for what the fast path leaves alone (an unterminated string, a control byte, invalid
+// UTF-8, a \u escape). `escaped` tells whether it had a (simple) escape, so its text is not
+// its value.
+const char* scan_string(const char* p, const char* end, bool& escaped) {
+    escaped = false;
+    while (p < end) {
+        std::uint64_t mask;
+        if constexpr (std::endian::native == std::endian::little) {
+            std::uint64_t w;
+            std::memcpy(&w, p, 8);
+            mask = special_bytes(w);
+            if (mask == 0) {
+                p += 8;
+                continue;
+            }
+            p += std::countr_zero(mask) / 8;
+            if (p >= end) return nullptr;
+        } else {
+            const auto c = static_cast<unsigned char>(*p);
+            if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+                ++p;
+                continue;
+            }
+        }
+        const auto c = static_cast<unsigned char>(*p);
+        if (c == '"') return p;
+        if (c == '\\') {
+            if (p + 1 >= end) return nullptr;
+            switch (p[1]) {
+                case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+                    escaped = true;
+                    p += 2;
+                    continue;
+                default:
+                    return nullptr;  // \u (surrogates are the full path's business) or invalid
+            }
+        }
+        if (c < 0x20) return nullptr;
+        const std::size_t n = utf8_sequence(p, end);
+        if (n == 0) return nullptr;
+        p += n;
+    }
+    return nullptr;
+}
+
+// A JSON number from p: returns its end, or nullptr. The byte after it is not checked here
+// (the caller wants ',', '}', ']' or whitespace next, so "1.5x" and "01" are refused there).
+const char* scan_number(const char* p, const char* end) {
+    if (p < end && *p == '-') ++p;
+    if (p >= end || !is_digit(*p)) return nullptr;
+    if (*p == '0') {
+        ++p;
+    } else {
+        while (p < end && is_digit(*p)) ++p;
+    }
+    if (p < end && *p == '.') {
+        ++p;
+        if (p >= end || !is_digit(*p)) return nullptr;
+        while (p < end && is_digit(*p)) ++p;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        ++p;
+        if (p < end && (*p == '+' || *p == '-')) ++p;
+        if (p >= end || !is_digit(*p)) return nullptr;
+        while (p < end && is_digit(*p)) ++p;
+    }
+    return p;
+}
+
+// true, false or null from p: returns its end, or nullptr.
+const char* scan_literal(const char* p, const char* end) {
+    for (const std::string_view lit : {std::string_view("true"), std::string_view("false"),
+                                       std::string_view("null")}) {
+        if (static_cast<std::size_t>(end - p) >= lit.size() &&
+            std::memcmp(p, lit.data(), lit.size()) == 0)
+            return p + lit.size();
+    }
+    return nullptr;
+}
+
+// Nesting the fast path follows; deeper values go to the full path.
+constexpr int kFastMaxDepth = 32;
+
+// Any JSON value from p (only checked, as valid_json does): returns its end, or nullptr.
+const char* skip_value(const char* p, const char* end, int depth) {
+    if (p >= end) return nullptr;
+    const char c = *p;
+    if (c == '"') {
+        bool escaped;
+        const char* q = scan_string(p + 1, end, escaped);
+        return q ? q + 1 : nullptr;
+    }
+    if (c == '-' || is_digit(c)) return scan_number(p, end);
+    if (c == '[' || c == '{') {
+        if (depth >= kFastMaxDepth) return nullptr;
+        const char close = c == '[' ? ']' : '}';
+        p = skip_ws(p + 1, end);
+        if (p < end && *p == close) return p + 1;
+        while (true) {
+            if (c == '{') {
+                if (p >= end || *p != '"') return nullptr;
+                bool escaped;
+                p = scan_string(p + 1, end, escaped);
+                if (!p) return nullptr;
+                p = skip_ws(p + 1, end);
+                if (p >= end || *p != ':') return nullptr;
+                p = skip_ws(p + 1, end);
+            }
+            p = skip_value(p, end, depth + 1);
+            if (!p) return nullptr;
+            p = skip_ws(p, end);
+            if (p >= end) return nullptr;
+            if (*p == close) return p + 1;
+            if (*p != ',') return nullptr;
+            p = skip_ws(p + 1, end);
+        }
+    }
+    return scan_literal(p, end);
+}
+
 }  // namespace
 
 struct NdjsonParser::Impl {
@@ -393,6 +558,8 @@ struct NdjsonParser::Impl {
     std::array<std::vector<std::string_view>, 2> cmds;  // cmd, params.cmd
     bool field_bad = false;
     std::string* reason = nullptr;
+    bool fast_enabled = true;  // tests turn it off to compare with the full path
+    bool last_fast = false;    // the last line was read by the fast path
 
     void renew_symbols() {
         table = ctx.symbols;
@@ -405,6 +572,17 @@ struct NdjsonParser::Impl {
     }
 
     LineKind parse(std::string_view line, Hit& out, std::string& why);
+    void begin_line(std::string_view line);
+    // The line's fields into the per-line state above; false (reason set) on a bad line.
+    bool full_line(std::string_view line);
+    // The same for the common shape of a line without simdjson; false when the line has
+    // anything it does not handle (the full path then decides). See fast_line().
+    bool fast_line(const char* p, const char* end);
+    bool fast_object(const char*& p, const char* end, Slot parent);
+    bool fast_take(Slot s, const char*& p, const char* end);
+    bool fast_cmd(Slot s, const char*& p, const char* end);
+    // Hit or Bad from the per-line state.
+    LineKind finish(Hit& out);
     bool walk_object(od::object& obj, Slot parent, int depth);
     bool take(Slot s, od::value& v, int depth);
     bool take_cmd(Slot s, od::value& v, od::json_type t, int depth);
@@ -627,6 +805,164 @@ bool NdjsonParser::Impl::take_cmd(Slot s, od::value& v, od::json_type t, int dep
     return true;
 }
 
+// The fast path: one hand-written pass for lines whose every part it knows: an object of
+// keys without escapes, values that are strings, numbers, literals, a nested "time" or
+// "params" object, a "cmd" array of strings, or (for keys it does not read) any JSON value
+// without \u escapes. It fills exactly the per-line state the full walk would, and gives up
+// (false) on anything else, including every line the full path would call bad for a field
+// or for its JSON; the full path then reads the line from scratch. So the two paths can only
+// disagree on a line the fast path takes, which tests compare over many generated and
+// mutated lines.
+bool NdjsonParser::Impl::fast_line(const char* p, const char* end) {
+    p = skip_ws(p, end);
+    if (p >= end || *p != '{') return false;
+    ++p;
+    if (!fast_object(p, end, kNone)) return false;
+    return skip_ws(p, end) == end;
+}
+
+// Members of an object from p (after its '{'); leaves p after its '}'.
+bool NdjsonParser::Impl::fast_object(const char*& p, const char* end, Slot parent) {
+    p = skip_ws(p, end);
+    if (p < end && *p == '}') {
+        ++p;
+        return true;
+    }
+    while (true) {
+        if (p >= end || *p != '"') return false;
+        bool escaped;
+        const char* const key_end = scan_string(p + 1, end, escaped);
+        if (!key_end || escaped) return false;  // an escaped key may spell a name we read
+        const std::string_view key(p + 1, static_cast<std::size_t>(key_end - p - 1));
+        p = skip_ws(key_end + 1, end);
+        if (p >= end || *p != ':') return false;
+        p = skip_ws(p + 1, end);
+        const Slot s = parent == kNone ? top_slot(key) : nested_slot(parent, key);
+        if (s == kNone || (seen & bit(s))) {  // unknown, or a later duplicate: JSON only
+            p = skip_value(p, end, 1);
+            if (!p) return false;
+        } else {
+            seen |= bit(s);
+            if (s == kTime || s == kParams) {
+                if (p < end && *p == '{') {
+                    ++p;
+                    if (!fast_object(p, end, s)) return false;
+                } else {
+                    p = skip_value(p, end, 1);  // no nested aliases in it: an ordinary value
+                    if (!p) return false;
+                }
+            } else if (!fast_take(s, p, end)) {
+                return false;
+            }
+        }
+        p = skip_ws(p, end);
+        if (p >= end) return false;
+        if (*p == '}') {
+            ++p;
+            return true;
+        }
+        if (*p != ',') return false;
+        p = skip_ws(p + 1, end);
+    }
+}
+
+// The value of a slot, as take() reads it; false for anything take() would not accept.
+bool NdjsonParser::Impl::fast_take(Slot s, const char*& p, const char* end) {
+    if (p >= end) return false;
+    const char c = *p;
+    if (c == 'n') {  // null is absent
+        if (static_cast<std::size_t>(end - p) < 4 || std::memcmp(p, "null", 4) != 0) return false;
+        p += 4;
+        return true;
+    }
+    const bool number = c == '-' || is_digit(c);
+    std::string_view text;
+    if (number) {
+        const char* q = scan_number(p, end);
+        if (!q) return false;
+        text = std::string_view(p, static_cast<std::size_t>(q - p));
+        p = q;
+    } else if (c == '"') {
+        bool escaped;
+        const char* q = scan_string(p + 1, end, escaped);
+        if (!q || (escaped && s != kStart && s != kParamsStart)) return false;
+        text = std::string_view(p + 1, static_cast<std::size_t>(q - p - 1));
+        p = q + 1;
+    } else if (c == '[' && (s == kCmd || s == kParamsCmd)) {
+        return fast_cmd(s, p, end);
+    } else {
+        return false;
+    }
+    switch (s) {
+        case kTs: case kTimeStart: case kTimestamp: case kAtTimestamp: {
+            const auto us = number ? decimal_to_micros(text) : rfc3339_to_micros(text);
+            if (!us) return false;
+            num[s] = *us;
+            break;
+        }
+        case kCost: case kDuration: case kTimeDuration: case kOperating: case kTimeOperating: {
+            if (!number) return false;
+            const auto us = decimal_to_micros(text);
+            if (!us || *us < 0) return false;
+            num[s] = *us;
+            break;
+        }
+        case kStatus: {
+            if (!number || !is_json_integer(text) || text.size() > 11) return false;
+            std::int64_t value = 0;
+            const bool neg = text[0] == '-';
+            for (std::size_t i = neg ? 1 : 0; i < text.size(); ++i) value = value * 10 + (text[i] - '0');
+            if (neg) value = -value;
+            if (value < INT32_MIN || value > INT32_MAX) return false;
+            num[s] = value;
+            break;
+        }
+        case kStart: case kParamsStart:
+            if (number && !is_json_integer(text)) return false;
+            break;
+        case kCmd: case kParamsCmd:
+            return false;  // a string or a number: a field fault
+        default:  // the string fields
+            if (number) return false;
+            if (text.empty()) {
+                empty |= bit(s);
+                return true;
+            }
+            str[s] = text;
+            break;
+    }
+    present |= bit(s);
+    return true;
+}
+
+// A cmd array of strings without escapes, each naming a method (as take_cmd reads it).
+bool NdjsonParser::Impl::fast_cmd(Slot s, const char*& p, const char* end) {
+    auto& list = cmds[s == kCmd ? 0 : 1];
+    p = skip_ws(p + 1, end);
+    if (p < end && *p == ']') {
+        ++p;
+        return true;  // an empty cmd is no cmd
+    }
+    while (true) {
+        if (p >= end || *p != '"') return false;
+        bool escaped;
+        const char* q = scan_string(p + 1, end, escaped);
+        if (!q || escaped) return false;
+        const std::string_view text(p + 1, static_cast<std::size_t>(q - p - 1));
+        if (method_is_empty(command_method(text))) return false;
+        list.push_back(text);
+        p = skip_ws(q + 1, end);
+        if (p >= end) return false;
+        if (*p == ']') {
+            ++p;
+            present |= bit(s);
+            return true;
+        }
+        if (*p != ',') return false;
+        p = skip_ws(p + 1, end);
+    }
+}
+
 LineKind NdjsonParser::Impl::parse(std::string_view line, Hit& out, std::string& why) {
     reason = &why;
     if (ctx.symbols != table || table->generation() != generation) renew_symbols();
@@ -637,30 +973,42 @@ LineKind NdjsonParser::Impl::parse(std::string_view line, Hit& out, std::string&
         ++first;
     if (first == line.size()) return LineKind::Blank;
 
+    begin_line(line);
+    last_fast = fast_enabled && fast_line(line.data(), line.data() + line.size());
+    if (!last_fast) {
+        begin_line(line);  // whatever the fast path had filled in
+        if (!full_line(line)) return LineKind::Bad;
+    }
+    return finish(out);
+}
+
+void NdjsonParser::Impl::begin_line(std::string_view line) {
     seen = present = empty = 0;
     field_bad = false;
     line_end = line.data() + line.size();
     cmds[0].clear();
     cmds[1].clear();
+}
 
+bool NdjsonParser::Impl::full_line(std::string_view line) {
     const simdjson::padded_string_view input(line.data(), line.size(),
                                              line.size() + kLinePadding);
     od::document doc;
-    if (auto err = parser.iterate(input).get(doc)) {
-        bad(err == simdjson::UTF8_ERROR ? "not valid JSON: invalid UTF-8" : "not valid JSON");
-        return LineKind::Bad;
-    }
+    if (auto err = parser.iterate(input).get(doc))
+        return bad(err == simdjson::UTF8_ERROR ? "not valid JSON: invalid UTF-8" : "not valid JSON");
     od::json_type t;
-    if (doc.type().get(t)) return bad_json(), LineKind::Bad;
-    if (t != od::json_type::object) return bad("not a JSON object"), LineKind::Bad;
+    if (doc.type().get(t)) return bad_json();
+    if (t != od::json_type::object) return bad("not a JSON object");
     od::object obj;
-    if (doc.get_object().get(obj)) return bad_json(), LineKind::Bad;
-    if (!walk_object(obj, kNone, 0)) return LineKind::Bad;
+    if (doc.get_object().get(obj)) return bad_json();
+    if (!walk_object(obj, kNone, 0)) return false;
     // Anything after the object ("{...} x", "{...}{...}") is not one JSON document.
     if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS)
-        return bad("not valid JSON: content after the object"), LineKind::Bad;
-    if (field_bad) return LineKind::Bad;
+        return bad("not valid JSON: content after the object");
+    return !field_bad;
+}
 
+LineKind NdjsonParser::Impl::finish(Hit& out) {
     auto missing = [&](Slot name, std::initializer_list<Slot> group) {
         for (const Slot s : group)
             if (empty & bit(s)) {
@@ -734,5 +1082,8 @@ NdjsonParser::~NdjsonParser() = default;
 LineKind NdjsonParser::parse(std::string_view line, Hit& out, std::string& reason) {
     return impl_->parse(line, out, reason);
 }
+
+void NdjsonParserTesting::set_fast_path(NdjsonParser& p, bool on) { p.impl_->fast_enabled = on; }
+bool NdjsonParserTesting::last_was_fast(const NdjsonParser& p) { return p.impl_->last_fast; }
 
 }  // namespace b24

@@ -19,8 +19,16 @@ public:
     LineKind parse(std::string_view line, Hit& out, std::string& reason);
 
 private:
+    friend struct NdjsonParserTesting;
     struct Impl;
     std::unique_ptr<Impl> impl_;
+};
+
+// For tests only: parse() reads common lines by a fast path and falls back to the full
+// simdjson path; tests compare the two.
+struct NdjsonParserTesting {
+    static void set_fast_path(NdjsonParser& p, bool on);
+    static bool last_was_fast(const NdjsonParser& p);
 };
 
 }  // namespace b24
