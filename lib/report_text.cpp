@@ -152,7 +152,9 @@ void write_heading(std::ostream& out, const Report& r, const TextOptions& opt, c
     out << st.bold(s) << '\n';
 
     std::vector<std::string> notes;
-    if (in.first_us && in.last_us)
+    if (in.first_us && in.last_us && *in.first_us == *in.last_us)
+        notes.push_back("all at " + human_time(*in.first_us));
+    else if (in.first_us && in.last_us)
         notes.push_back(human_time(*in.first_us) + " to " + human_time(*in.last_us) + " (" +
                         human_elapsed(*in.last_us - *in.first_us) + ")");
     if (in.bad_lines > 0) {

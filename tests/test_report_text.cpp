@@ -244,6 +244,8 @@ TEST_CASE("text: the heading says what was read", "[report_text]") {
     r.input.error = "a.ndjson.zst: byte 4096: truncated zstd frame";
     t = text(r);
     CHECK(has(t, "INCOMPLETE: a.ndjson.zst: byte 4096: truncated zstd frame."));
+    r.input.last_us = r.input.first_us;  // one instant: no "to", no "(0 seconds)"
+    CHECK(has(text(r), "rules cloud-default\n  all at 2026-11-27 07:00:00Z\n"));
     r.input.skipped = 1;
     CHECK(has(text(r), "\n  1 line skipped: blank, or not a request to /rest/\n"));
     r.input.skipped = 1'400;
