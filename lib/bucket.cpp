@@ -13,11 +13,12 @@ bool LeakyBucket::admit(std::int64_t t, std::int64_t capacity, std::int64_t drai
         t0 = t;
     }
     // L <- max(0, L − Y·(t − t0)); dt clamped at 0 so an out-of-order hit never fills it.
+    // Y·dt may overflow; then, as when it reaches L, the bucket is empty (no division per hit).
     const std::int64_t dt = t > t0 ? t - t0 : 0;
     if (drain > 0 && dt > 0) {
-        // Y·dt may overflow; it only matters whether it reaches L.
-        if (dt >= level / drain + 1) level = 0;
-        else level = std::max<std::int64_t>(0, level - drain * dt);
+        std::int64_t drained = 0;
+        if (__builtin_mul_overflow(drain, dt, &drained) || drained >= level) level = 0;
+        else level -= drained;
     }
     t0 = std::max(t0, t);
     // Refused when L + 1 hit > X hits; X·10^6 saturates for absurd capacities.
@@ -28,13 +29,17 @@ bool LeakyBucket::admit(std::int64_t t, std::int64_t capacity, std::int64_t drai
     return true;
 }
 
-bool BucketTable::hit(Sym portal, Sym key, int plan, const PlanLimits& limits, std::int64_t t) {
-    const std::uint64_t k = (std::uint64_t{portal} << 32) | key;
-    const auto e = states_.try_emplace(k);
-    State& s = e.value;
-    if (e.fresh) s.plan = plan;
+std::uint32_t BucketTable::slot(Sym portal, Sym key, int plan) {
+    const auto e = states_.try_emplace((std::uint64_t{portal} << 32) | key);
+    if (e.fresh) e.value.plan = plan;
+    return e.index;
+}
+
+bool BucketTable::hit_at(std::uint32_t slot, std::int64_t t, std::int64_t capacity,
+                         std::int64_t drain) {
+    State& s = states_.value_at(slot);
     ++s.hits;
-    if (!s.bucket.admit(t, limits.capacity, limits.drain)) {
+    if (!s.bucket.admit(t, capacity, drain)) {
         ++s.refused;
         return false;
     }

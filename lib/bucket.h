@@ -30,7 +30,15 @@ class BucketTable {
 public:
     // A hit at t on bucket `key` (an ip or an integration name) of `portal`, under the plan
     // with index `plan` in rules.plans. True when admitted.
-    bool hit(Sym portal, Sym key, int plan, const PlanLimits& limits, std::int64_t t);
+    bool hit(Sym portal, Sym key, int plan, const PlanLimits& limits, std::int64_t t) {
+        return hit_at(slot(portal, key, plan), t, limits.capacity, limits.drain);
+    }
+
+    // The same in two steps, so a caller that keeps the slot pays one lookup per bucket
+    // rather than one per hit. slot() creates the bucket (with `plan` as the plan of its
+    // first hit) when it is new; the hit that follows must then come. Slots stay valid.
+    std::uint32_t slot(Sym portal, Sym key, int plan);
+    bool hit_at(std::uint32_t slot, std::int64_t t, std::int64_t capacity, std::int64_t drain);
 
     // The buckets, sorted by portal then key.
     void report(const SymbolTable& symbols, const Rules& rules,

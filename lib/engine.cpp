@@ -33,10 +33,17 @@ const char* kind_name(IntegrationKind k) {
 
 std::uint64_t pack(Sym a, Sym b) { return (std::uint64_t{a} << 32) | b; }
 
-// What one integration did with one method (its report's top_methods).
+constexpr std::uint32_t kNone = 0xffffffffu;       // no slot yet
+constexpr std::uint32_t kNotPolled = 0xfffffffeu;  // Use::poll of a method polling ignores
+
+// What one integration did with one method (its report's top_methods), and where the
+// method's other state lives, so a command costs one lookup (often none) however many
+// tables it touches.
 struct Use {
     std::int64_t hits = 0;
     std::int64_t cost_us = 0;
+    std::uint32_t op = kNone;    // (portal, method) in OperatingTable, from its first command there
+    std::uint32_t poll = kNone;  // record in PollingTable from its first observed hit, or kNotPolled
 };
 
 struct IntegrationState {
@@ -45,6 +52,19 @@ struct IntegrationState {
     std::int64_t hits = 0, executed = 0, cost_us = 0, cost_unknown = 0;
     std::array<std::int64_t, 3> refused{};
     OverloadTracker overload;
+    // One-entry caches of lookups whose answer never changes: the portal's plan (for hits
+    // that name none), the bucket of the last key it hit, the Use of the last method.
+    int portal_plan = -1;
+    Sym bucket_key = kNoSym;
+    std::uint32_t bucket = kNone;
+    Sym last_method = kNoSym;
+    std::uint32_t last_use = kNone;
+};
+
+// What the replay needs of a plan on every hit, worked out once.
+struct PlanInfo {
+    std::int64_t capacity = 0, drain = 0;
+    std::int64_t warn_hits_max = 0;  // see OverloadHit
 };
 
 }  // namespace
@@ -55,26 +75,48 @@ struct Engine::Impl {
           symbols(s),
           operating(rules.operating),
           matcher(rules, symbols),
-          polling(rules.polling) {}
+          polling(rules.polling) {
+        static const PlanLimits kFallback{"standard", 50, 2};
+        if (rules.plans.empty()) plans.push_back(info(kFallback));
+        for (const PlanLimits& p : rules.plans) plans.push_back(info(p));
+        every = std::max({rules.operating.window_us, rules.warn.window_us, rules.block.window_us});
+    }
 
     Rules rules;
     const SymbolTable& symbols;
     BucketTable buckets;
     OperatingTable operating;
     PollingMatcher matcher;
-    PollingTable polling;                    // by integration index
+    PollingTable polling;                    // a record per Use of a polled method
     IdMap<IntegrationState> integrations;    // (portal, integration); its index names it below
     IdMap<Use> uses;                         // (integration index, method)
     IdMap<int> portal_plans;                 // portal -> index into rules.plans
+    std::vector<PlanInfo> plans;             // by plan index (the fallback alone without plans)
     std::vector<std::uint32_t> hit_uses;     // scratch: index in `uses` of each command of a hit
     std::function<void(const FindingEvent&)> on_finding;
     std::int64_t next_sweep = INT64_MIN;
+    std::int64_t every = 0;                  // sweep period: the longest window
+    // The integration of the previous hit: logs often come in runs of one integration.
+    std::uint64_t last_key = 0;
+    std::uint32_t last_who = kNone;
 
-    int plan_of(const Hit& h) {
+    PlanInfo info(const PlanLimits& p) const {
+        PlanInfo i;
+        i.capacity = p.capacity;
+        i.drain = p.drain;
+        i.warn_hits_max = hits_exceed_max(rules.warn.hits_pct_of_bucket, p.drain,
+                                          rules.warn.window_us, p.capacity);
+        return i;
+    }
+
+    int plan_of(const Hit& h, IntegrationState& s) {
         if (h.plan >= 0 && static_cast<std::size_t>(h.plan) < rules.plans.size()) return h.plan;
-        const auto e = portal_plans.try_emplace(h.portal);
-        if (e.fresh) e.value = std::max(0, rules.portal_plan(symbols.name(h.portal)));
-        return e.value;
+        if (s.portal_plan < 0) {
+            const auto e = portal_plans.try_emplace(h.portal);
+            if (e.fresh) e.value = std::max(0, rules.portal_plan(symbols.name(h.portal)));
+            s.portal_plan = e.value;
+        }
+        return s.portal_plan;
     }
 
     // Window entries of idle keys would otherwise stay until their next hit: now and then
@@ -84,8 +126,6 @@ struct Engine::Impl {
         operating.sweep(t);
         for (std::size_t i = 0; i < integrations.size(); ++i)
             integrations.value_at(i).overload.sweep(rules, t);
-        const std::int64_t every =
-            std::max({rules.operating.window_us, rules.warn.window_us, rules.block.window_us});
         next_sweep = t > INT64_MAX - every ? INT64_MAX : t + every;
     }
 
@@ -96,26 +136,39 @@ struct Engine::Impl {
 void Engine::Impl::add(const Hit& h) {
     maybe_sweep(h.t_us);
     const std::int64_t t = h.t_us;
-    const auto entry = integrations.try_emplace(pack(h.portal, h.integration));
-    IntegrationState& s = entry.value;
-    const std::uint32_t who = entry.index;
-    if (entry.fresh) {
-        s.portal = h.portal;
-        s.integration = h.integration;
-        s.kind = h.kind;
+    const std::uint64_t key = pack(h.portal, h.integration);
+    if (last_who == kNone || last_key != key) {
+        const auto entry = integrations.try_emplace(key);
+        if (entry.fresh) {
+            entry.value.portal = h.portal;
+            entry.value.integration = h.integration;
+            entry.value.kind = h.kind;
+        }
+        last_key = key;
+        last_who = entry.index;
     }
+    const std::uint32_t who = last_who;
+    IntegrationState& s = integrations.value_at(who);
     // A batch with commands is its commands; anything else is one command of its method
     // (a batch without cmd counts under "batch").
     const std::span<const Sym> commands =
         h.cmds.empty() ? std::span<const Sym>(&h.method, 1) : std::span<const Sym>(h.cmds);
+    const std::size_t n = commands.size();
 
     ++s.hits;
     if (h.cost_us == kUnknownCost) ++s.cost_unknown;
-    hit_uses.clear();
-    for (const Sym m : commands) {
-        const auto u = uses.try_emplace(pack(who, m));
-        ++u.value.hits;
-        hit_uses.push_back(u.index);  // an index: later inserts may move the values
+    // Indices, not references: later inserts into `uses` may move the values.
+    if (hit_uses.size() < n) hit_uses.resize(n);
+    for (std::size_t c = 0; c < n; ++c) {
+        const Sym m = commands[c];
+        if (s.last_use == kNone || s.last_method != m) {
+            const auto u = uses.try_emplace(pack(who, m));
+            if (u.fresh && !matcher.polled(m)) u.value.poll = kNotPolled;
+            s.last_method = m;
+            s.last_use = u.index;
+        }
+        ++uses.value_at(s.last_use).hits;
+        hit_uses[c] = s.last_use;
     }
 
     // 3.1: blocked by 3.4 at an earlier hit.
@@ -125,29 +178,34 @@ void Engine::Impl::add(const Hit& h) {
     }
 
     // 3.2: the bucket of (portal, ip), or (portal, integration) without an ip.
-    static const PlanLimits kFallback{"standard", 50, 2};
-    const int plan = rules.plans.empty() ? 0 : plan_of(h);
-    const PlanLimits& limits =
-        rules.plans.empty() ? kFallback : rules.plans[static_cast<std::size_t>(plan)];
+    const int plan = rules.plans.empty() ? 0 : plan_of(h, s);
+    const PlanInfo& limits = plans[static_cast<std::size_t>(plan)];
     OverloadHit o;
     o.t_us = t;
     o.capacity = limits.capacity;
     o.drain = limits.drain;
+    o.warn_hits_max = limits.warn_hits_max;
     const Sym bucket_key = h.ip != kNoSym ? h.ip : h.integration;
-    if (!buckets.hit(h.portal, bucket_key, plan, limits, t)) {
+    if (s.bucket == kNone || s.bucket_key != bucket_key) {
+        s.bucket = buckets.slot(h.portal, bucket_key, plan);
+        s.bucket_key = bucket_key;
+    }
+    if (!buckets.hit_at(s.bucket, t, limits.capacity, limits.drain)) {
         ++s.refused[static_cast<std::size_t>(Refusal::QueryLimit)];
         o.refused = 1;
     } else {
         // 3.3: command by command, each costing floor(cost / n).
         const std::int64_t cost =
             h.cost_us == kUnknownCost ? rules.operating.default_cost_us : h.cost_us;
-        const std::int64_t each = cost / static_cast<std::int64_t>(commands.size());
+        const std::int64_t each = n == 1 ? cost : cost / static_cast<std::int64_t>(n);
         bool executed = false;
-        for (std::size_t c = 0; c < commands.size(); ++c) {
-            if (operating.command(h.portal, commands[c], t, each)) {
+        for (std::size_t c = 0; c < n; ++c) {
+            Use& u = uses.value_at(hit_uses[c]);
+            if (u.op == kNone) u.op = operating.slot(h.portal, commands[c]);
+            if (operating.command_at(u.op, t, each)) {
                 executed = true;
                 o.cost_us += each;
-                uses.value_at(hit_uses[c]).cost_us += each;
+                u.cost_us += each;
             } else {
                 ++o.refused;
                 ++s.refused[static_cast<std::size_t>(Refusal::OperationTime)];
@@ -158,14 +216,16 @@ void Engine::Impl::add(const Hit& h) {
     }
 
     // 3.4 POLLING bursts: every polled command method, refused hits included.
-    for (const Sym m : commands) {
-        if (!matcher.polled(m)) continue;
-        const auto period = polling.observe(who, m, t);
+    for (std::size_t c = 0; c < n; ++c) {
+        Use& u = uses.value_at(hit_uses[c]);
+        if (u.poll == kNotPolled) continue;
+        if (u.poll == kNone) u.poll = polling.add_record();
+        const auto period = polling.observe_at(u.poll, t);
         if (!period) continue;
         if (!o.polling) {
             o.polling = true;
             o.poll_m = *period;
-            o.poll_method = symbols.name(m);
+            o.poll_method = symbols.name(commands[c]);
             o.poll_max_m = *period;
         } else {
             o.poll_max_m = std::max(o.poll_max_m, *period);

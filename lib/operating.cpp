@@ -5,8 +5,8 @@
 
 namespace b24 {
 
-bool OperatingTable::command(Sym portal, Sym method, std::int64_t t, std::int64_t cost_us) {
-    State& s = states_[(std::uint64_t{portal} << 32) | method];
+bool OperatingTable::command_at(std::uint32_t slot, std::int64_t t, std::int64_t cost_us) {
+    State& s = states_.value_at(slot);
     ++s.hits;
     if (t < s.blocked_until) {
         ++s.refused;

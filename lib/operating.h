@@ -20,7 +20,17 @@ public:
     // One command of `method` on `portal` at t costing cost_us. True when it executed
     // (its cost added, possibly blocking the method from t); false when refused
     // (OPERATION_TIME_LIMIT) because the method is blocked at t.
-    bool command(Sym portal, Sym method, std::int64_t t, std::int64_t cost_us);
+    bool command(Sym portal, Sym method, std::int64_t t, std::int64_t cost_us) {
+        return command_at(slot(portal, method), t, cost_us);
+    }
+
+    // The same in two steps, so a caller that keeps the slot pays one lookup per
+    // (portal, method) rather than one per command. slot() creates the state when new (it is
+    // then reported, with the commands that follow); slots stay valid.
+    std::uint32_t slot(Sym portal, Sym method) {
+        return states_.try_emplace((std::uint64_t{portal} << 32) | method).index;
+    }
+    bool command_at(std::uint32_t slot, std::int64_t t, std::int64_t cost_us);
 
     // Drops window entries no longer inside W_op at `now` everywhere (memory upkeep only).
     void sweep(std::int64_t now);

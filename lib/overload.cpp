@@ -40,6 +40,15 @@ bool hits_exceed(std::int64_t hits, std::int64_t pct, std::int64_t drain, std::i
     return i128{hits} * 100 * kMicro > s;
 }
 
+std::int64_t hits_exceed_max(std::int64_t pct, std::int64_t drain, std::int64_t window_us,
+                             std::int64_t capacity) {
+    const i128 s = scaled_bucket(pct, drain, window_us, capacity);
+    if (s < 0) return kMax;
+    // hits · 10^8 > s exactly when hits > floor(s / 10^8), hits and s being non-negative.
+    const i128 v = s / (100 * kMicro);
+    return v > kMax ? kMax : static_cast<std::int64_t>(v);
+}
+
 Level OverloadTracker::verdict() const {
     Level v = Level::Ok;
     for (const Finding& f : findings_) v = std::max(v, f.level);
@@ -80,7 +89,7 @@ std::size_t OverloadTracker::add(const Rules& rules, const OverloadHit& h) {
     // turns out to block: the block takes effect from the next hit).
     if (index_[kNoncritical] >= 0) {
         Finding& f = findings_[static_cast<std::size_t>(index_[kNoncritical])];
-        f.peak = std::max(f.peak, f.metric == "cost" ? cost_w : hits_w_micro);
+        f.peak = std::max(f.peak, noncritical_cost_ ? cost_w : hits_w_micro);
     }
     if (index_[kPolling] >= 0 && h.polling) {
         Finding& f = findings_[static_cast<std::size_t>(index_[kPolling])];
@@ -91,8 +100,10 @@ std::size_t OverloadTracker::add(const Rules& rules, const OverloadHit& h) {
     const std::size_t before = findings_.size();
     const bool warn_cost = cost_w >= warn.cost_us;
     const bool warn_hits =
-        !warn_cost && hits_exceed(hits_w, warn.hits_pct_of_bucket, h.drain, warn.window_us,
-                                  h.capacity);
+        !warn_cost &&
+        (h.warn_hits_max >= 0 ? hits_w > h.warn_hits_max
+                              : hits_exceed(hits_w, warn.hits_pct_of_bucket, h.drain,
+                                            warn.window_us, h.capacity));
     const auto record_warn_metric = [&](Code code, Level level) {
         if (warn_cost)
             record(code, level, t, "cost", warn.window_us, cost_w, warn.cost_us);
@@ -104,6 +115,7 @@ std::size_t OverloadTracker::add(const Rules& rules, const OverloadHit& h) {
 
     if (index_[kNoncritical] < 0 && (warn_cost || warn_hits)) {
         record_warn_metric(kNoncritical, Level::Warn);
+        noncritical_cost_ = warn_cost;
         warned_at_ = t;
     }
     if (index_[kLarge] < 0) {

@@ -21,6 +21,9 @@ struct OverloadHit {
     std::int64_t refused = 0;   // 1 if refused by 3.2, else its commands refused by 3.3
     std::int64_t capacity = 0;  // X of the hit's plan
     std::int64_t drain = 0;     // Y of the hit's plan
+    // hits_exceed_max() of the warn rule for this X and Y, when the caller has it at hand
+    // (it depends only on the plan); negative: worked out from X and Y at this hit.
+    std::int64_t warn_hits_max = -1;
     // POLLING: whether a qualifying burst starts at this hit, the period m of the first such
     // method in command order (and its name), and the highest m among them.
     bool polling = false;
@@ -35,6 +38,10 @@ std::int64_t hits_threshold_micro(std::int64_t pct, std::int64_t drain, std::int
 // Exactly hits · 100 · 10^6 > pct · (Y · W_µs + X · 10^6).
 bool hits_exceed(std::int64_t hits, std::int64_t pct, std::int64_t drain, std::int64_t window_us,
                  std::int64_t capacity);
+// The most hits that do not exceed (hits_exceed is exactly hits > this), INT64_MAX when no
+// count does: lets a caller compare once per hit instead of multiplying 128-bit numbers.
+std::int64_t hits_exceed_max(std::int64_t pct, std::int64_t drain, std::int64_t window_us,
+                             std::int64_t capacity);
 
 class OverloadTracker {
 public:
@@ -62,6 +69,7 @@ private:
     std::array<int, 4> index_{-1, -1, -1, -1};  // into findings_, by Code
     std::int64_t warned_at_ = 0;
     bool blocked_ = false;
+    bool noncritical_cost_ = false;  // NONCRITICAL_LOAD's metric is cost (else hits)
     std::vector<Finding> findings_;
 };
 

@@ -45,15 +45,20 @@ public:
     // starts qualify.
     std::optional<std::int64_t> observe(std::uint32_t who, Sym method, std::int64_t t);
 
+    // The same for a caller that keeps its own index of (integration, method): a new record
+    // (it has seen no hit yet), then the hits of that record. Records stay valid.
+    std::uint32_t add_record();
+    std::optional<std::int64_t> observe_at(std::uint32_t record, std::int64_t t);
+
 private:
-    struct Unit {};
     Rules::Polling p_;
     std::size_t keep_;                // bursts
-    IdMap<Unit> index_;               // (who, method) -> its record in pool_
-    // Record i at pool_[i * (keep_ + 2)]: last hit, number of starts kept (≤ keep_, the
-    // newest at (count − 1) mod keep_ of the ring that follows), then the ring.
+    IdMap<std::uint32_t> index_;      // (who, method) -> its record, for observe()
+    // Record i at pool_[i * (keep_ + 3)]: last hit, number of starts kept (-1 before the
+    // first hit, then 0..keep_), where the next start goes in the ring, then the ring of the
+    // newest starts (the oldest of a full ring is where the next one goes).
     std::vector<std::int64_t> pool_;
-    std::vector<std::int64_t> starts_, scratch_;
+    std::vector<std::int64_t> periods_;  // scratch: keep_ − 1 periods
 };
 
 }  // namespace b24

@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string_view>
+#include <vector>
 
 #include "bucket.h"
 #include "engine.h"
@@ -167,4 +168,68 @@ TEST_CASE("bucket: it reports the plan of its first hit", "[bucket]") {
     CHECK(rep.buckets[0].plan == "standard");
     CHECK(rep.buckets[0].refused == 0);
     CHECK(rep.buckets[0].peak_level == 101 * S);
+}
+
+TEST_CASE("bucket: the drain empties it exactly when Y·dt reaches the level, or overflows",
+          "[bucket]") {
+    LeakyBucket b;
+    for (int i = 0; i < 3; ++i) REQUIRE(b.admit(0, 50, 2));  // level 3 hits
+    CHECK(b.admit(S, 50, 2));                            // drains 2: 1 left, then + 1
+    CHECK(b.level == 2 * S);
+    CHECK(b.admit(2 * S, 50, 2));  // Y·dt = 2 hits = the level: empty, then + 1
+    CHECK(b.level == S);
+    CHECK(b.admit(2 * S + 1, 50, 2));  // 2 micro-hits drained
+    CHECK(b.level == 2 * S - 2);
+    CHECK(b.admit(INT64_MAX, 50, INT64_MAX / 2));  // Y·dt overflows: empty, then + 1
+    CHECK(b.level == S);
+}
+
+TEST_CASE("bucket: slot and hit_at are hit() in two steps", "[bucket]") {
+    BucketTable one, two;
+    const PlanLimits limits{"standard", 50, 2};
+    const std::uint32_t a = two.slot(0, 1, 0);
+    const std::uint32_t b = two.slot(0, 2, 1);
+    CHECK(a != b);
+    CHECK(two.slot(0, 1, 1) == a);  // found again: the plan of its first hit stays
+    for (int i = 0; i < 60; ++i) {
+        const std::int64_t t = i * S / 100;  // faster than the drain: the last ones are refused
+        CHECK(one.hit(0, 1, 0, limits, t) == two.hit_at(a, t, 50, 2));
+        CHECK(one.hit(0, 2, 1, limits, t) == two.hit_at(b, t, 50, 2));
+    }
+    SymbolTable sym;
+    sym.intern("p");
+    sym.intern("k1");
+    sym.intern("k2");
+    const Rules rules;
+    std::vector<BucketReport> r1, r2;
+    one.report(sym, rules, r1);
+    two.report(sym, rules, r2);
+    REQUIRE(r1.size() == 2);
+    REQUIRE(r2.size() == 2);
+    for (std::size_t i = 0; i < 2; ++i) {
+        CHECK(r1[i].key == r2[i].key);
+        CHECK(r1[i].plan == r2[i].plan);
+        CHECK(r1[i].hits == r2[i].hits);
+        CHECK(r1[i].refused == r2[i].refused);
+        CHECK(r1[i].peak_level == r2[i].peak_level);
+    }
+    CHECK(r2[1].plan == "enterprise");
+}
+
+TEST_CASE("bucket: an integration moving between IPs keeps each IP's bucket", "[bucket]") {
+    Replay r;
+    // app:a alternates two IPs, app:b shares the first: the engine's per-integration cache
+    // of the last bucket must follow every change.
+    for (int i = 0; i < 40; ++i) {
+        r.add(r.hit(0, "app:a", i % 2 ? "10.0.0.2" : "10.0.0.1"));
+        r.add(r.hit(0, "app:b", "10.0.0.1"));
+    }
+    const Report rep = r.finish();
+    REQUIRE(rep.buckets.size() == 2);
+    CHECK(rep.buckets[0].key == "10.0.0.1");
+    CHECK(rep.buckets[0].hits == 60);
+    CHECK(rep.buckets[0].refused == 10);
+    CHECK(rep.buckets[1].key == "10.0.0.2");
+    CHECK(rep.buckets[1].hits == 20);
+    CHECK(rep.buckets[1].refused == 0);
 }

@@ -118,6 +118,45 @@ TEST_CASE("overload: the hits threshold is exact in integers", "[overload]") {
     CHECK(hits_threshold_micro(INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX) == INT64_MAX);
 }
 
+TEST_CASE("overload: hits_exceed_max is the last count hits_exceed lets through", "[overload]") {
+    const auto agrees = [](std::int64_t pct, std::int64_t drain, std::int64_t w, std::int64_t x) {
+        const std::int64_t max = hits_exceed_max(pct, drain, w, x);
+        if (max == INT64_MAX) return !hits_exceed(INT64_MAX, pct, drain, w, x);
+        return !hits_exceed(max, pct, drain, w, x) && hits_exceed(max + 1, pct, drain, w, x);
+    };
+    CHECK(hits_exceed_max(100, 2, 3600 * S, 50) == 7250);
+    CHECK(hits_exceed_max(33, 2, 3600 * S, 50) == 2392);  // 2392.5 hits
+    CHECK(hits_exceed_max(50, 1, S, 0) == 0);             // 0.5 hits: one hit is over
+    CHECK(hits_exceed_max(0, 2, 3600 * S, 50) == 0);
+    CHECK(agrees(100, 2, 3600 * S, 50));
+    CHECK(agrees(33, 2, 3600 * S, 50));
+    CHECK(agrees(33, 1, 1, 1));
+    CHECK(agrees(50, 1, S, 0));
+    CHECK(agrees(100, 5, 3600 * S, 250));
+    // Unrepresentable or beyond any count: nothing exceeds.
+    CHECK(hits_exceed_max(INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX) == INT64_MAX);
+    CHECK(hits_exceed_max(INT64_MAX, 1000, 3600 * S, 1) == INT64_MAX);  // 36·INT64_MAX hits
+    CHECK(agrees(INT64_MAX, 1, S, 1));
+}
+
+TEST_CASE("overload: a precomputed warn_hits_max judges like X and Y alone", "[overload]") {
+    const Rules rules;
+    // 7251 hits in the hour cross Y·3600 + X = 7250; the second tracker is told the limit.
+    OverloadTracker plain, told;
+    for (std::int64_t i = 0; i < 7251; ++i) {
+        OverloadHit h = at(i * (3599 * S / 7250));
+        const std::size_t a = plain.add(rules, h);
+        h.warn_hits_max = hits_exceed_max(100, 2, 3600 * S, 50);
+        const std::size_t b = told.add(rules, h);
+        REQUIRE(a == b);
+    }
+    REQUIRE(plain.findings().size() == 1);
+    REQUIRE(told.findings().size() == 1);
+    CHECK(told.findings()[0].at_us == plain.findings()[0].at_us);
+    CHECK(told.findings()[0].metric == "hits");
+    CHECK(told.findings()[0].value == 7251 * S);
+}
+
 TEST_CASE("overload: exactly Y hits a second for hours finds nothing", "[overload]") {
     Replay r;
     for (std::int64_t i = 0; i < 3 * 3600 * 2; ++i) r.add(r.hit(i * S / 2, 0));

@@ -211,3 +211,45 @@ TEST_CASE("polling: a pause longer than max_period_s starts the count again", "[
     t += 300 * S;
     for (int i = 0; i < 30; ++i, t += 300 * S) CHECK(tr.observe(0, 1, t) == 300 * S);  // and on
 }
+
+TEST_CASE("polling: the ring agrees with the rule's wording over a long irregular series",
+          "[polling]") {
+    // The rule as SPEC §3.4 words it, kept naively: every burst start, the last `bursts` of
+    // them judged by steady_period. PollingTable keeps a ring and forgets a series that a
+    // long pause breaks; both must answer alike at every hit, through many wraps of the ring.
+    for (const std::int64_t bursts : {2, 3, 8}) {
+        Rules::Polling p;
+        p.bursts = bursts;
+        PollingTable ring(p);
+        std::vector<std::int64_t> all, last, scratch;
+        std::int64_t last_hit = 0;
+        std::uint64_t x = 12345;
+        const auto next = [&x](std::uint64_t n) {  // LCG: a fixed, portable series
+            x = x * 6364136223846793005ull + 1442695040888963407ull;
+            return (x >> 33) % n;
+        };
+        std::int64_t t = 0;
+        bool agree = true;
+        int found = 0;
+        for (int i = 0; i < 3000; ++i) {
+            const std::uint64_t kind = next(20);
+            if (kind < 12) t += 300 * S + static_cast<std::int64_t>(next(40)) * S;  // ~steady
+            else if (kind < 18) t += static_cast<std::int64_t>(next(61)) * S;       // same burst
+            else t += 900 * S + static_cast<std::int64_t>(next(300)) * S;           // a pause
+            std::optional<std::int64_t> want;
+            if (i == 0 || t - last_hit > p.burst_gap_us) {
+                all.push_back(t);
+                if (all.size() >= static_cast<std::size_t>(bursts)) {
+                    last.assign(all.end() - bursts, all.end());
+                    want = steady_period(last, p, scratch);
+                }
+            }
+            last_hit = t;
+            const auto got = ring.observe(3, 9, t);
+            agree = agree && got == want;
+            if (got) ++found;
+        }
+        CHECK(agree);
+        CHECK(found > 10);  // the series does qualify now and then
+    }
+}
