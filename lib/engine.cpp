@@ -52,13 +52,21 @@ struct IntegrationState {
     std::int64_t hits = 0, executed = 0, cost_us = 0, cost_unknown = 0;
     std::array<std::int64_t, 3> refused{};
     OverloadTracker overload;
-    // One-entry caches of lookups whose answer never changes: the portal's plan (for hits
-    // that name none), the bucket of the last key it hit, the Use of the last method.
+    // Caches of lookups whose answer never changes: the portal's plan (for hits that name
+    // none), the bucket of the last key it hit, the Use of recent methods (direct-mapped by
+    // the method id's low bits: an integration calls few methods, mostly the same ones).
+    static constexpr std::size_t kWays = 8;
     int portal_plan = -1;
     Sym bucket_key = kNoSym;
     std::uint32_t bucket = kNone;
-    Sym last_method = kNoSym;
-    std::uint32_t last_use = kNone;
+    std::array<Sym, kWays> method{};
+    std::array<std::uint32_t, kWays> use = filled(kNone);
+
+    static std::array<std::uint32_t, kWays> filled(std::uint32_t v) {
+        std::array<std::uint32_t, kWays> a;
+        a.fill(v);
+        return a;
+    }
 };
 
 // What the replay needs of a plan on every hit, worked out once.
@@ -161,14 +169,15 @@ void Engine::Impl::add(const Hit& h) {
     if (hit_uses.size() < n) hit_uses.resize(n);
     for (std::size_t c = 0; c < n; ++c) {
         const Sym m = commands[c];
-        if (s.last_use == kNone || s.last_method != m) {
+        const std::size_t way = m % IntegrationState::kWays;
+        if (s.use[way] == kNone || s.method[way] != m) {
             const auto u = uses.try_emplace(pack(who, m));
             if (u.fresh && !matcher.polled(m)) u.value.poll = kNotPolled;
-            s.last_method = m;
-            s.last_use = u.index;
+            s.method[way] = m;
+            s.use[way] = u.index;
         }
-        ++uses.value_at(s.last_use).hits;
-        hit_uses[c] = s.last_use;
+        ++uses.value_at(s.use[way]).hits;
+        hit_uses[c] = s.use[way];
     }
 
     // 3.1: blocked by 3.4 at an earlier hit.
@@ -197,7 +206,11 @@ void Engine::Impl::add(const Hit& h) {
         // 3.3: command by command, each costing floor(cost / n).
         const std::int64_t cost =
             h.cost_us == kUnknownCost ? rules.operating.default_cost_us : h.cost_us;
-        const std::int64_t each = n == 1 ? cost : cost / static_cast<std::int64_t>(n);
+        // Most hits are one command: no 64-bit division for them (a conditional expression
+        // here compiles to an unconditional idiv).
+        std::int64_t each = cost;
+        if (n > 1) [[unlikely]]
+            each = cost / static_cast<std::int64_t>(n);
         bool executed = false;
         for (std::size_t c = 0; c < n; ++c) {
             Use& u = uses.value_at(hit_uses[c]);

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <array>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -243,4 +245,60 @@ TEST_CASE("engine: IdMap finds every key again through growth, in insertion orde
     CHECK(all);
     CHECK(m.size() == 5000);
     CHECK(m.key_at(4999) == 4999 * 0x100000001ull);
+}
+
+TEST_CASE("engine: per-integration caches keep each method's counts apart", "[engine]") {
+    // Two integrations of one portal take turns over 16 methods whose ids collide in the
+    // engine's small per-integration cache (consecutive ids, 8 ways); a batch repeats some.
+    // Every count must land on its own (integration, method), as a plain tally says.
+    SymbolTable sym;
+    const Sym portal = sym.intern("p.bitrix24.com");
+    const Sym app_a = sym.intern("app:a"), app_b = sym.intern("app:b");
+    const Sym ip_a = sym.intern("10.0.0.1"), ip_b = sym.intern("10.0.0.2");
+    std::vector<Sym> methods;
+    for (int i = 0; i < 16; ++i)
+        methods.push_back(sym.intern("m" + std::to_string(i) + (i % 4 == 0 ? ".list" : ".get")));
+    std::map<std::pair<Sym, Sym>, std::pair<std::int64_t, std::int64_t>> want;  // hits, cost
+    std::map<Sym, std::int64_t> per_method;
+    Engine e(Rules{}, sym);
+    for (int k = 0; k < 400; ++k) {
+        for (const bool a : {true, false}) {
+            Hit h;
+            h.t_us = k * S + (a ? 0 : 1);
+            h.portal = portal;
+            h.integration = a ? app_a : app_b;
+            h.kind = IntegrationKind::App;
+            h.ip = a ? ip_a : ip_b;
+            const std::size_t i = a ? (k * 5) % 16 : (k * 3 + 1) % 16;
+            h.method = methods[i];
+            if (!a && k % 7 == 0) {  // a batch of three commands, one method twice
+                h.method = sym.intern("batch");
+                h.cmds = {methods[i], methods[(i + 8) % 16], methods[i]};
+            }
+            h.cost_us = 3000;
+            const auto cmds = h.cmds.empty() ? std::vector<Sym>{h.method} : h.cmds;
+            for (const Sym m : cmds) {
+                auto& w = want[{h.integration, m}];
+                ++w.first;
+                w.second += 3000 / static_cast<std::int64_t>(cmds.size());
+                ++per_method[m];
+            }
+            e.add(h);
+        }
+    }
+    Report r;
+    e.finish(r);
+    REQUIRE(r.integrations.size() == 2);
+    for (const auto& ir : r.integrations) {
+        CHECK(ir.refused == std::array<std::int64_t, 3>{});
+        REQUIRE(ir.top_methods.size() == 5);
+        const Sym who = sym.intern(ir.integration);
+        for (const auto& mu : ir.top_methods) {
+            const auto& w = want[{who, sym.intern(mu.method)}];
+            CHECK(mu.hits == w.first);
+            CHECK(mu.cost_us == w.second);
+        }
+    }
+    REQUIRE(r.methods.size() == per_method.size());
+    for (const auto& m : r.methods) CHECK(m.hits == per_method[sym.intern(m.method)]);
 }
