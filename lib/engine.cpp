@@ -43,7 +43,7 @@ struct Use {
     std::int64_t hits = 0;
     std::int64_t cost_us = 0;
     std::uint32_t op = kNone;    // (portal, method) in OperatingTable, from its first command there
-    std::uint32_t poll = kNone;  // record in PollingTable from its first observed hit, or kNotPolled
+    std::uint32_t poll = kNone;  // PollingTable record from its first observed hit, or kNotPolled
 };
 
 struct IntegrationState {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "hit.h"
+#include "id_map.h"
 #include "report.h"
 #include "symbols.h"
 
@@ -61,8 +62,9 @@ private:
 
     StatsGrouping g_;
     const SymbolTable& symbols_;
-    std::unordered_map<Key, Acc, KeyHash> acc_;
-    // Consecutive hits mostly share a group; element pointers stay valid across rehashing.
+    IdMap<Acc, Key, KeyHash> acc_;
+    // Consecutive hits mostly share a group. Points at the value last looked up or
+    // inserted, so an insert (which may move every value) always renews it.
     Key last_key_{};
     Acc* last_ = nullptr;
 };
