@@ -18,6 +18,7 @@
 
 #include "micros.h"
 #include "sha256.h"
+#include "slot_cache.h"
 
 namespace b24 {
 namespace {
@@ -139,79 +140,13 @@ std::size_t skip_quoted(std::string_view line, std::size_t p) {
     return std::string_view::npos;
 }
 
-// A small 2-way set-associative memo from text as written in the log to the Sym it stands
-// for. Logs repeat a few addresses, hosts, methods and webhooks on every line; a hit here
-// costs a short hash and a compare, where interning costs a full hash-table lookup (and a
-// webhook name a SHA-256). A miss only costs recomputing; the memo never grows.
-class SlotCache {
-public:
-    explicit SlotCache(std::size_t slots_pow2) : slots_(slots_pow2) {}
-
-    std::size_t set_of(std::string_view key) const {
-        return static_cast<std::size_t>(hash(key)) & (slots_.size() - 2);
-    }
-    Sym find(std::size_t set, std::string_view key) const {
-        if (holds(slots_[set], key)) return slots_[set].sym;
-        if (holds(slots_[set + 1], key)) return slots_[set + 1].sym;
-        return kNoSym;
-    }
-    // The newest entry of a set goes first; the older one moves to second place. `name`,
-    // when given, is kept so the id can be made again after clear() without rebuilding it.
-    Sym put(std::size_t set, std::string_view key, Sym sym, std::string_view name = {}) {
-        std::swap(slots_[set], slots_[set + 1]);
-        slots_[set].key.assign(key);
-        slots_[set].sym = sym;
-        slots_[set].name.assign(name);
-        return sym;
-    }
-    // Forgets every id (the symbol table was cleared); keys and names stay.
-    void clear() {
-        for (Slot& s : slots_) s.sym = kNoSym;
-    }
-    // Interns again the kept name of `key` whose id clear() forgot; kNoSym when there is none.
-    Sym revive(std::size_t set, std::string_view key, SymbolTable& symbols) {
-        for (Slot* s : {&slots_[set], &slots_[set + 1]}) {
-            if (s->sym == kNoSym && !s->name.empty() && std::string_view(s->key) == key)
-                return s->sym = symbols.intern(s->name);
-        }
-        return kNoSym;
-    }
-
-private:
-    static std::uint64_t hash(std::string_view s) {
-        // Word-at-a-time multiply-xorshift; the final shift brings high bits down to the
-        // low bits that pick the set.
-        std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ s.size();
-        std::size_t i = 0;
-        for (; i + 8 <= s.size(); i += 8) {
-            std::uint64_t w;
-            std::memcpy(&w, s.data() + i, 8);
-            h = (h ^ w) * 0xff51afd7ed558ccdULL;
-            h ^= h >> 32;
-        }
-        std::uint64_t w = 0;
-        if (i < s.size()) std::memcpy(&w, s.data() + i, s.size() - i);
-        h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-        return h ^ (h >> 32);
-    }
-    struct Slot {
-        std::string key;
-        Sym sym = kNoSym;
-        std::string name;  // see put()
-    };
-    static bool holds(const Slot& s, std::string_view key) {
-        return s.sym != kNoSym && std::string_view(s.key) == key;
-    }
-    std::vector<Slot> slots_;
-};
-
 }  // namespace
 
 // Names already built for this input (see SlotCache).
 struct AccessLogParser::Memo {
     SlotCache ips{4096};
     SlotCache methods{1024};   // raw method text -> decoded, lower-cased method
-    SlotCache portals{64};     // host as written -> lower-cased portal
+    SlotCache portals{256};    // host as written -> lower-cased portal
     // Raw "USER_ID/SECRET" -> "webhook:USER_ID/FP6". The raw text stays in this memory
     // only, as the line itself does; it never reaches a symbol, a message or an output.
     SlotCache webhooks{1024};

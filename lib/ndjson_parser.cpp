@@ -14,13 +14,15 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
-#include <functional>
 #include <utility>
-#include <unordered_map>
 #include <vector>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "identity.h"
 #include "micros.h"
+#include "slot_cache.h"
 
 namespace b24 {
 namespace {
@@ -60,6 +62,17 @@ constexpr std::array<std::string_view, kSlotCount> kSlotName = {
     "plan",
     "time", "params",
 };
+
+// Length of each key as it stands in its object ("start" for time.start).
+constexpr std::array<std::size_t, kSlotCount> kKeyLength = [] {
+    std::array<std::size_t, kSlotCount> n{};
+    for (int s = 0; s < kSlotCount; ++s) {
+        const std::string_view name = kSlotName[s];
+        const std::size_t dot = name.find('.');
+        n[s] = dot == std::string_view::npos ? name.size() : name.size() - dot - 1;
+    }
+    return n;
+}();
 
 constexpr std::uint32_t bit(int s) { return std::uint32_t{1} << s; }
 
@@ -340,50 +353,18 @@ bool quotable_plan(std::string_view s) {
     return true;
 }
 
-struct SvHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept {
-        return std::hash<std::string_view>{}(s);
-    }
-};
-// The built name stays valid across a SymbolTable::clear(); its id only for one epoch.
-struct CachedName {
-    std::string name;
-    Sym sym = kNoSym;
-    std::uint64_t epoch = 0;
-};
-using NameCache = std::unordered_map<std::string, CachedName, SvHash, std::equal_to<>>;
-// Bounds the memory an input of ever-new identities can take; refilling is cheap.
-constexpr std::size_t kNameCacheMax = 1 << 16;
-
-// The last raw text of one field and its symbol: consecutive lines mostly repeat the
-// portal, the client and the integration, and a compare is much cheaper than a hash lookup.
-struct Memo {
-    std::string raw;
-    Sym sym = kNoSym;
-};
-
 // ---- Scanners of the fast path (see NdjsonParser::Impl::fast_line) ----
 // Each accepts a strict subset of JSON and says no (nullptr / false) to anything else, valid
-// or not: the full path then decides. The line's padding makes reads up to 8 bytes past the
-// end of the line safe; nothing found there is taken.
+// or not: the full path then decides. The line's padding makes reads up to 16 bytes past
+// the end of the line safe; nothing found there is taken.
 
 bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+// p <= end always, and *end is padding: a byte above ' ' is no whitespace wherever it is.
 const char* skip_ws(const char* p, const char* end) {
+    if (static_cast<unsigned char>(*p) > ' ') return p;
     while (p < end && is_ws(*p)) ++p;
     return p;
-}
-
-// Bytes of a string that stop the plain scan: '"', '\\', controls and non-ASCII.
-std::uint64_t special_bytes(std::uint64_t w) {
-    constexpr std::uint64_t k01 = 0x0101010101010101ULL, k80 = 0x8080808080808080ULL;
-    const std::uint64_t quote = w ^ (k01 * '"');
-    const std::uint64_t slash = w ^ (k01 * '\\');
-    // A zero byte, or one below 0x20: the lowest flagged byte is always a true one (a borrow
-    // only flags bytes above it).
-    return (((quote - k01) & ~quote) | ((slash - k01) & ~slash) | ((w - k01 * 0x20) & ~w) | w) &
-           k80;
 }
 
 // Length of the valid UTF-8 sequence (2 to 4 bytes, no overlong form, no surrogate, at most
@@ -406,31 +387,38 @@ std::size_t utf8_sequence(const char* p, const char* end) {
     return 0;
 }
 
+// Offset of the first byte of the 16 at p that stops the plain scan of a string ('"', '\\',
+// a control or a non-ASCII byte), or 16 when there is none.
+unsigned first_special(const char* p) {
+#if defined(__SSE2__)
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    // Signed compare: below 0x20 are the controls and (negative) every non-ASCII byte.
+    const __m128i m = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+        _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(m));
+    return mask ? static_cast<unsigned>(std::countr_zero(mask)) : 16;
+#else
+    for (unsigned i = 0; i < 16; ++i) {
+        const auto c = static_cast<unsigned char>(p[i]);
+        if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return i;
+    }
+    return 16;
+#endif
+}
+
 // A string's body from p (after the opening quote): returns its closing quote, or nullptr
 // for what the fast path leaves alone (an unterminated string, a control byte, invalid
 // UTF-8, a \u escape). `escaped` tells whether it had a (simple) escape, so its text is not
-// its value.
+// its value. Reads in blocks of 16 bytes: the padding covers the last one.
 const char* scan_string(const char* p, const char* end, bool& escaped) {
+    static_assert(kLinePadding >= 16);
     escaped = false;
     while (p < end) {
-        std::uint64_t mask;
-        if constexpr (std::endian::native == std::endian::little) {
-            std::uint64_t w;
-            std::memcpy(&w, p, 8);
-            mask = special_bytes(w);
-            if (mask == 0) {
-                p += 8;
-                continue;
-            }
-            p += std::countr_zero(mask) / 8;
-            if (p >= end) return nullptr;
-        } else {
-            const auto c = static_cast<unsigned char>(*p);
-            if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-                ++p;
-                continue;
-            }
-        }
+        const unsigned i = first_special(p);
+        p += i;
+        if (i == 16) continue;
+        if (p >= end) return nullptr;
         const auto c = static_cast<unsigned char>(*p);
         if (c == '"') return p;
         if (c == '\\') {
@@ -473,6 +461,83 @@ const char* scan_number(const char* p, const char* end) {
         if (p >= end || !is_digit(*p)) return nullptr;
         while (p < end && is_digit(*p)) ++p;
     }
+    return p;
+}
+
+// The run of decimal digits from p appended to v (v * 10^n + digits; it wraps past 19
+// digits, which callers refuse by count); returns the run's end. Eight bytes at a time:
+// the padding covers the read past the end.
+const char* digits(const char* p, const char* end, std::uint64_t& v) {
+    static_assert(kLinePadding >= 8);
+    static constexpr std::uint64_t kPow10[9] = {1, 10, 100, 1000, 10'000, 100'000,
+                                                1'000'000, 10'000'000, 100'000'000};
+    if constexpr (std::endian::native != std::endian::little) {
+        while (p < end && is_digit(*p)) v = v * 10 + static_cast<unsigned>(*p++ - '0');
+        return p;
+    }
+    while (p < end) {
+        std::uint64_t w;
+        std::memcpy(&w, p, 8);
+        // A byte is a digit iff its high nibble is 3 and adding 6 keeps it so.
+        const std::uint64_t not_digit =
+            ((w & 0xF0F0F0F0F0F0F0F0ULL) ^ 0x3030303030303030ULL) |
+            (((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) ^ 0x3030303030303030ULL);
+        auto n = static_cast<std::size_t>(not_digit ? std::countr_zero(not_digit) / 8 : 8);
+        if (static_cast<std::size_t>(end - p) < n) n = static_cast<std::size_t>(end - p);
+        if (n == 0) break;
+        // The n digits to the top bytes (zero bytes above are leading zeros), then the
+        // classic SWAR sum of eight digits, most significant first.
+        std::uint64_t d = (w & 0x0F0F0F0F0F0F0F0FULL) << (8 * (8 - n));
+        d = (d * 10 + (d >> 8)) & 0x00FF00FF00FF00FFULL;
+        d = (d * 100 + (d >> 16)) & 0x0000FFFF0000FFFFULL;
+        d = (d * 10000 + (d >> 32)) & 0xFFFFFFFFULL;
+        v = v * kPow10[n] + d;
+        p += n;
+        if (n < 8) break;
+    }
+    return p;
+}
+
+// A JSON number from p as decimal_to_micros reads its text: returns its end, or nullptr when
+// it is not a JSON number or out of range. A plain decimal of at most 12 integer and 18
+// digits in all (every timestamp and duration a logger writes) is converted on the way.
+const char* scan_micros(const char* p, const char* end, std::int64_t& us) {
+    const char* const begin = p;
+    const bool negative = *p == '-';
+    p += negative;
+    std::uint64_t v = 0;
+    const char* const int_begin = p;
+    if (p < end && *p == '0') {
+        ++p;
+    } else {
+        p = digits(p, end, v);
+    }
+    const auto n_int = p - int_begin;
+    std::ptrdiff_t n_frac = -1;  // no fraction
+    if (p < end && *p == '.') {
+        const char* const frac_begin = ++p;
+        p = digits(p, end, v);
+        n_frac = p - frac_begin;
+    }
+    const bool exponent = p < end && (*p == 'e' || *p == 'E');
+    if (n_int >= 1 && n_int <= 12 && n_frac != 0 && n_int + n_frac <= 18 && !exponent) {
+        static constexpr std::uint64_t kPow10[13] = {
+            1, 10, 100, 1000, 10'000, 100'000, 1'000'000, 10'000'000, 100'000'000,
+            1'000'000'000, 10'000'000'000, 100'000'000'000, 1'000'000'000'000};
+        if (n_frac <= 6) {
+            v *= kPow10[6 - (n_frac < 0 ? 0 : n_frac)];
+        } else {  // half away from zero: up iff the first dropped digit is >= 5
+            const std::uint64_t d = kPow10[n_frac - 6];
+            v = v / d + (v % d >= d / 2);
+        }
+        us = negative ? -static_cast<std::int64_t>(v) : static_cast<std::int64_t>(v);
+        return p;
+    }
+    p = scan_number(begin, end);
+    if (!p) return nullptr;
+    const auto r = decimal_to_micros(std::string_view(begin, static_cast<std::size_t>(p - begin)));
+    if (!r) return nullptr;
+    us = *r;
     return p;
 }
 
@@ -545,8 +610,9 @@ struct NdjsonParser::Impl {
     Sym unknown = kNoSym, batch = kNoSym;
     std::string scratch;  // lower-cased names before interning
     const char* line_end = nullptr;
-    Memo portal_memo, method_memo, ip_memo, app_memo, webhook_memo;
-    NameCache apps, webhooks;  // raw id -> interned integration name (hashing a secret once)
+    // Field text as written -> id. Integrations keep their built name across renewals (a
+    // webhook's costs a SHA-256 of its secret).
+    SlotCache portals{256}, methods{1024}, ips{1024}, errors{256}, apps{512}, webhooks{1024};
 
     // Per line. String views point into the parser's string buffer, valid until the next
     // iterate().
@@ -565,8 +631,7 @@ struct NdjsonParser::Impl {
         table = ctx.symbols;
         generation = table->generation();
         ++epoch;
-        for (Memo* m : {&portal_memo, &method_memo, &ip_memo, &app_memo, &webhook_memo})
-            m->sym = kNoSym;
+        for (SlotCache* c : {&portals, &methods, &ips, &errors, &apps, &webhooks}) c->clear();
         unknown = ctx.symbols->intern("unknown");
         batch = ctx.symbols->intern("batch");
     }
@@ -618,13 +683,6 @@ struct NdjsonParser::Impl {
         ascii_lower_into(s, scratch);
         return ctx.symbols->intern(scratch);
     }
-    template <class Make>
-    static Sym memoized(Memo& memo, std::string_view raw, Make make) {
-        if (memo.sym != kNoSym && memo.raw == raw) return memo.sym;
-        memo.sym = make(raw);
-        memo.raw.assign(raw);
-        return memo.sym;
-    }
     // The slot of a field's key. Raw bytes first; a key the raw match does not know is
     // decoded only when it has an escape ("\u0074s" is "ts"). False on a bad escape.
     bool slot_of(od::field& f, Slot parent, Slot& slot) {
@@ -643,19 +701,16 @@ struct NdjsonParser::Impl {
         normalize_method(s, scratch);
         return ctx.symbols->intern(scratch);
     }
-    template <class MakeName>
-    Sym cached_name(NameCache& cache, std::string_view raw, MakeName make) {
-        auto it = cache.find(raw);
-        if (it == cache.end()) {
-            if (cache.size() >= kNameCacheMax) cache.clear();
-            it = cache.emplace(std::string(raw), CachedName{make(raw)}).first;
-        }
-        CachedName& c = it->second;
-        if (c.epoch != epoch) {
-            c.sym = ctx.symbols->intern(c.name);
-            c.epoch = epoch;
-        }
-        return c.sym;
+    // Integration name of a raw app id or webhook, built once per id (kept across renewals).
+    Sym integration(SlotCache& cache, std::string_view raw, std::string (*make)(std::string_view)) {
+        const std::size_t set = cache.set_of(raw);
+        if (const Sym sym = cache.find(set, raw); sym != kNoSym) return sym;
+        if (const Sym sym = cache.revive(set, raw, *ctx.symbols); sym != kNoSym) return sym;
+        const std::string name = make(raw);
+        return cache.put(set, raw, ctx.symbols->intern(name), name);
+    }
+    Sym method(std::string_view raw) {
+        return methods.get(raw, [&](std::string_view v) { return intern_method(v); });
     }
 };
 
@@ -807,8 +862,8 @@ bool NdjsonParser::Impl::take_cmd(Slot s, od::value& v, od::json_type t, int dep
 
 // The fast path: one hand-written pass for lines whose every part it knows: an object of
 // keys without escapes, values that are strings, numbers, literals, a nested "time" or
-// "params" object, a "cmd" array of strings, or (for keys it does not read) any JSON value
-// without \u escapes. It fills exactly the per-line state the full walk would, and gives up
+// "params" object, a "cmd" array or object of strings, or (for keys it does not read) any
+// JSON value without \u escapes. It fills exactly the per-line state the full walk would, and gives up
 // (false) on anything else, including every line the full path would call bad for a field
 // or for its JSON; the full path then reads the line from scratch. So the two paths can only
 // disagree on a line the fast path takes, which tests compare over many generated and
@@ -830,14 +885,20 @@ bool NdjsonParser::Impl::fast_object(const char*& p, const char* end, Slot paren
     }
     while (true) {
         if (p >= end || *p != '"') return false;
-        bool escaped;
-        const char* const key_end = scan_string(p + 1, end, escaped);
-        if (!key_end || escaped) return false;  // an escaped key may spell a name we read
-        const std::string_view key(p + 1, static_cast<std::size_t>(key_end - p - 1));
+        // A name we read is matched on the raw bytes, with no scan for the key's end.
+        Slot s = parent == kNone ? top_slot_raw(p + 1) : nested_slot_raw(parent, p + 1);
+        const char* key_end;
+        if (s != kNone) {
+            key_end = p + 1 + kKeyLength[s];
+            if (key_end >= end) return false;  // the match ran into the padding
+        } else {
+            bool escaped;
+            key_end = scan_string(p + 1, end, escaped);
+            if (!key_end || escaped) return false;  // an escaped key may spell a name we read
+        }
         p = skip_ws(key_end + 1, end);
         if (p >= end || *p != ':') return false;
         p = skip_ws(p + 1, end);
-        const Slot s = parent == kNone ? top_slot(key) : nested_slot(parent, key);
         if (s == kNone || (seen & bit(s))) {  // unknown, or a later duplicate: JSON only
             p = skip_value(p, end, 1);
             if (!p) return false;
@@ -875,85 +936,106 @@ bool NdjsonParser::Impl::fast_take(Slot s, const char*& p, const char* end) {
         p += 4;
         return true;
     }
-    const bool number = c == '-' || is_digit(c);
-    std::string_view text;
-    if (number) {
-        const char* q = scan_number(p, end);
-        if (!q) return false;
-        text = std::string_view(p, static_cast<std::size_t>(q - p));
-        p = q;
+    if (c == '-' || is_digit(c)) {
+        switch (s) {
+            case kTs: case kTimeStart: case kTimestamp: case kAtTimestamp:
+            case kCost: case kDuration: case kTimeDuration: case kOperating: case kTimeOperating: {
+                std::int64_t us;
+                const char* q = scan_micros(p, end, us);
+                if (!q || (us < 0 && s != kTs && s != kTimeStart && s != kTimestamp &&
+                           s != kAtTimestamp))
+                    return false;
+                p = q;
+                num[s] = us;
+                break;
+            }
+            case kStatus: case kStart: case kParamsStart: {
+                const char* q = scan_number(p, end);
+                if (!q) return false;
+                const std::string_view text(p, static_cast<std::size_t>(q - p));
+                if (!is_json_integer(text)) return false;
+                p = q;
+                if (s != kStatus) break;
+                if (text.size() > 11) return false;
+                std::int64_t value = 0;
+                const bool neg = text[0] == '-';
+                for (std::size_t i = neg ? 1 : 0; i < text.size(); ++i) value = value * 10 + (text[i] - '0');
+                if (neg) value = -value;
+                if (value < INT32_MIN || value > INT32_MAX) return false;
+                num[s] = value;
+                break;
+            }
+            default:
+                return false;  // a number where a string or a cmd belongs
+        }
     } else if (c == '"') {
         bool escaped;
         const char* q = scan_string(p + 1, end, escaped);
-        if (!q || (escaped && s != kStart && s != kParamsStart)) return false;
-        text = std::string_view(p + 1, static_cast<std::size_t>(q - p - 1));
+        if (!q) return false;
+        const std::string_view text(p + 1, static_cast<std::size_t>(q - p - 1));
         p = q + 1;
-    } else if (c == '[' && (s == kCmd || s == kParamsCmd)) {
+        switch (s) {
+            case kTs: case kTimeStart: case kTimestamp: case kAtTimestamp: {
+                if (escaped) return false;  // the text is not the value
+                const auto us = rfc3339_to_micros(text);
+                if (!us) return false;
+                num[s] = *us;
+                break;
+            }
+            case kStart: case kParamsStart:
+                break;  // read for validity only
+            case kCost: case kDuration: case kTimeDuration: case kOperating: case kTimeOperating:
+            case kStatus: case kCmd: case kParamsCmd:
+                return false;
+            default:  // the string fields
+                if (escaped) return false;
+                if (text.empty()) {
+                    empty |= bit(s);
+                    return true;
+                }
+                str[s] = text;
+                break;
+        }
+    } else if ((c == '[' || c == '{') && (s == kCmd || s == kParamsCmd)) {
         return fast_cmd(s, p, end);
     } else {
         return false;
-    }
-    switch (s) {
-        case kTs: case kTimeStart: case kTimestamp: case kAtTimestamp: {
-            const auto us = number ? decimal_to_micros(text) : rfc3339_to_micros(text);
-            if (!us) return false;
-            num[s] = *us;
-            break;
-        }
-        case kCost: case kDuration: case kTimeDuration: case kOperating: case kTimeOperating: {
-            if (!number) return false;
-            const auto us = decimal_to_micros(text);
-            if (!us || *us < 0) return false;
-            num[s] = *us;
-            break;
-        }
-        case kStatus: {
-            if (!number || !is_json_integer(text) || text.size() > 11) return false;
-            std::int64_t value = 0;
-            const bool neg = text[0] == '-';
-            for (std::size_t i = neg ? 1 : 0; i < text.size(); ++i) value = value * 10 + (text[i] - '0');
-            if (neg) value = -value;
-            if (value < INT32_MIN || value > INT32_MAX) return false;
-            num[s] = value;
-            break;
-        }
-        case kStart: case kParamsStart:
-            if (number && !is_json_integer(text)) return false;
-            break;
-        case kCmd: case kParamsCmd:
-            return false;  // a string or a number: a field fault
-        default:  // the string fields
-            if (number) return false;
-            if (text.empty()) {
-                empty |= bit(s);
-                return true;
-            }
-            str[s] = text;
-            break;
     }
     present |= bit(s);
     return true;
 }
 
-// A cmd array of strings without escapes, each naming a method (as take_cmd reads it).
+// A cmd array or object of strings without escapes, each naming a method (as take_cmd
+// reads it; in an object every pair is a command, whatever its key).
 bool NdjsonParser::Impl::fast_cmd(Slot s, const char*& p, const char* end) {
     auto& list = cmds[s == kCmd ? 0 : 1];
+    const bool object = *p == '{';
+    const char close = object ? '}' : ']';
     p = skip_ws(p + 1, end);
-    if (p < end && *p == ']') {
+    if (p < end && *p == close) {
         ++p;
         return true;  // an empty cmd is no cmd
     }
     while (true) {
         if (p >= end || *p != '"') return false;
         bool escaped;
-        const char* q = scan_string(p + 1, end, escaped);
+        const char* q;
+        if (object) {  // the key: only checked
+            q = scan_string(p + 1, end, escaped);
+            if (!q) return false;
+            p = skip_ws(q + 1, end);
+            if (p >= end || *p != ':') return false;
+            p = skip_ws(p + 1, end);
+            if (p >= end || *p != '"') return false;
+        }
+        q = scan_string(p + 1, end, escaped);
         if (!q || escaped) return false;
         const std::string_view text(p + 1, static_cast<std::size_t>(q - p - 1));
         if (method_is_empty(command_method(text))) return false;
         list.push_back(text);
         p = skip_ws(q + 1, end);
         if (p >= end) return false;
-        if (*p == ']') {
+        if (*p == close) {
             ++p;
             present |= bit(s);
             return true;
@@ -1040,38 +1122,34 @@ LineKind NdjsonParser::Impl::finish(Hit& out) {
     }
 
     out.t_us = num[ts];
-    out.portal = memoized(portal_memo, str[portal], [&](std::string_view v) { return intern_lower(v); });
-    out.method = memoized(method_memo, str[kMethod], [&](std::string_view v) { return intern_method(v); });
+    out.portal = portals.get(str[portal], [&](std::string_view v) { return intern_lower(v); });
+    out.method = method(str[kMethod]);
     if (present & bit(kApp)) {
         out.kind = IntegrationKind::App;
-        out.integration = memoized(app_memo, str[kApp], [&](std::string_view v) {
-            return cached_name(apps, v, app_name);
-        });
+        out.integration = integration(apps, str[kApp], app_name);
     } else if (present & bit(kWebhook)) {
         out.kind = IntegrationKind::Webhook;
-        out.integration = memoized(webhook_memo, str[kWebhook], [&](std::string_view v) {
-            return cached_name(webhooks, v, webhook_name);
-        });
+        out.integration = integration(webhooks, str[kWebhook], webhook_name);
     } else {
         out.kind = IntegrationKind::Unknown;
         out.integration = unknown;
     }
     const int ip = first_present({kIp, kClientIp, kRemoteAddr});
     out.ip = ip == kNone ? kNoSym
-                         : memoized(ip_memo, str[ip], [&](std::string_view v) {
-                               return ctx.symbols->intern(v);
-                           });
+                         : ips.get(str[ip], [&](std::string_view v) { return ctx.symbols->intern(v); });
     const int cost = first_present({kCost, kDuration, kTimeDuration});
     out.cost_us = cost == kNone ? kUnknownCost : num[cost];
     out.plan = plan;
     out.status = (present & bit(kStatus)) ? static_cast<std::int32_t>(num[kStatus]) : 0;
-    out.error = (present & bit(kError)) ? ctx.symbols->intern(str[kError]) : kNoSym;
+    out.error = (present & bit(kError))
+                    ? errors.get(str[kError], [&](std::string_view v) { return ctx.symbols->intern(v); })
+                    : kNoSym;
     out.cmds.clear();
     // Only a batch carries commands (SPEC §2.1); elsewhere `cmd` is checked, then ignored.
     const int cmd = first_present({kCmd, kParamsCmd});
     if (cmd != kNone && out.method == batch) {
         for (const std::string_view c : cmds[cmd == kCmd ? 0 : 1])
-            out.cmds.push_back(intern_method(command_method(c)));
+            out.cmds.push_back(method(command_method(c)));
     }
     return LineKind::Hit;
 }

@@ -93,7 +93,7 @@ const std::vector<std::string> kNumbers = {
     "0", "-0", "1795000000.123456", "1795000002.5", "1764228392", "0.084468", "19.31980728",
     "1e5", "1.5E-3", "2.5e+1", "-1", "-0.5", "200", "503", "2147483647", "2147483648",
     "-2147483649", "99999999999999999999999", "0.0000005", "1e400", "-9223372036855", "1e-7",
-    "1.0000005", "123456789012.1234567", "01", "1.", "-", "+1", ".5", "1e", "NaN", "1.5x",
+    "1.0000005", "123456789012.1234567", "-0.000001", "-0.0000005", "-0.00000049", "01", "1.", "-", "+1", ".5", "1e", "NaN", "1.5x",
     "0x10", "1e+", "--1", "1.2.3"};
 const std::vector<std::string> kStrings = {
     "\"acme.bitrix24.com\"", "\"Acme.Bitrix24.COM\"", "\"\"", "\"crm.deal.list\"",
@@ -108,7 +108,7 @@ const std::vector<std::string> kStrings = {
     "\"\xf0\x9f\x98\x80\"", "\"\xef\xbf\xbf\"", "\"\xf4\x8f\xbf\xbf\"", "\"\xf4\x90\x80\x80\"",
     "\"\xff\"", "\"\xc0\x80\"", "\"\xc3\"", "\"\xe0\x80\x80\"", "\"\xed\xa0\x80\"",
     "\"\xed\x9f\xbf\"", "\"\xf0\x8f\xbf\xbf\"", "\"\x80\"", "\"a\x01\"", "\"a\tb\"",
-    "\"a\x7f\"", "\"crm.deal.list?start=0\"", "\"?id=1\"", "\"unterminated"};
+    "\"a\x7f\"", "\"a\x1f\"", "\"\x1f\x20\"", "\"crm.deal.list?start=0\"", "\"?id=1\"", "\"unterminated"};
 const std::vector<std::string> kLiterals = {"true", "false", "null", "tru", "nul", "nullx",
                                             "True", "NULL"};
 
@@ -129,18 +129,23 @@ public:
     }
     std::string key(const std::vector<std::string>& names) { return "\"" + pick(names) + "\""; }
 
+    // A cmd array, or an object of commands (its keys are free).
     std::string cmd_array() {
-        std::string s = "[" + ws();
+        const bool object = chance(40);
+        std::string s = (object ? "{" : "[") + ws();
         const std::size_t n = below(5);
         for (std::size_t i = 0; i < n; ++i) {
             if (i) s += ws() + "," + ws();
+            static const std::vector<std::string> kCmdKeys = {"\"c0\"", "\"c0\"", "\"\"",
+                                                              "\"a\\nb\"", "\"\\u0061\"", "1"};
+            if (object) s += pick(kCmdKeys) + ws() + ":" + ws();
             static const std::vector<std::string> kCmds = {
                 "\"crm.deal.list?start=0\"", "\"CRM.Lead.Get.json?id=1\"", "\"user.current\"",
                 "\"?id=1\"", "\"\"", "\".json?x\"", "1", "null", "\"a\\u0062\"", "\"x\\/y\"",
-                "[\"x\"]", "\"a.b?c=d?e\""};
+                "[\"x\"]", "\"a.b?c=d?e\"", "\"crm.deal.list?start=0\""};
             s += pick(kCmds);
         }
-        return s + ws() + "]";
+        return s + ws() + (object ? "}" : "]");
     }
 
     std::string object(const std::vector<std::string>& names, int depth, std::size_t max_members) {
@@ -153,8 +158,25 @@ public:
         return s + ws() + "}";
     }
 
+    // Decimals of every length around the fast conversion's limits (12 integer digits, 18
+    // in all), some with an exponent or a broken shape.
+    std::string number() {
+        std::string s = chance(15) ? "-" : "";
+        const std::size_t n_int = 1 + below(14);
+        for (std::size_t i = 0; i < n_int; ++i)
+            s += static_cast<char>('0' + (i == 0 && n_int > 1 && !chance(3) ? 1 + below(9) : below(10)));
+        if (chance(80)) {
+            s += '.';
+            const std::size_t n_frac = below(chance(90) ? 12 : 22);
+            for (std::size_t i = 0; i < n_frac; ++i) s += static_cast<char>('0' + (chance(30) ? 5 : below(10)));
+        }
+        if (chance(5)) s += (chance(50) ? "e" : "E") + std::string(chance(50) ? "-" : "") + std::to_string(below(25));
+        return s;
+    }
+
     std::string value(int depth) {
         const std::size_t k = below(100);
+        if (k < 15) return number();
         if (k < 35) return pick(kNumbers);
         if (k < 75) return pick(kStrings);
         if (k < 82) return pick(kLiterals);
@@ -180,22 +202,25 @@ public:
                 member("time", "{\"start\":" + pick(kNumbers) + ",\"duration\":" + pick(kNumbers) +
                                    ",\"operating\":" + pick(kNumbers) + "}");
             } else {
-                member(pick(kTs), chance(85) ? "1795000002.504385" : pick(chance(50) ? kNumbers : kStrings));
+                member(pick(kTs), chance(70)   ? "1795000002.504385"
+                                 : chance(50) ? number()
+                                              : pick(chance(50) ? kNumbers : kStrings));
             }
             static const std::vector<std::string> kPortalKeys = {"portal", "domain", "host"};
             member(pick(kPortalKeys), chance(85) ? "\"acme.bitrix24.com\"" : pick(kStrings));
-            member("method", chance(85) ? "\"crm.deal.list\"" : pick(kStrings));
+            const bool batch = chance(15);
+            member("method", batch ? "\"batch\"" : chance(85) ? "\"crm.deal.list\"" : pick(kStrings));
             static const std::vector<std::string> kWho = {"app", "webhook"};
             if (chance(80)) member(pick(kWho), chance(85) ? "\"3/f9c9796b2f4ac26f\"" : pick(kStrings));
             static const std::vector<std::string> kIp = {"ip", "client_ip", "remote_addr"};
             if (chance(80)) member(pick(kIp), chance(85) ? "\"198.51.100.40\"" : pick(kStrings));
-            if (chance(80)) member("duration", chance(85) ? "0.084468" : pick(kNumbers));
+            if (chance(80)) member("duration", chance(70) ? "0.084468" : chance(50) ? number() : pick(kNumbers));
             if (chance(80)) member("status", chance(85) ? "200" : pick(kNumbers));
             if (chance(15)) member("error", pick(kStrings));
             if (chance(15)) member("plan", chance(50) ? "\"enterprise\"" : pick(kStrings));
             if (chance(10)) member("start", chance(50) ? "0" : value(1));
-            if (chance(10)) member("cmd", chance(70) ? cmd_array() : value(1));
-            if (chance(5)) member("params", object(kNested, 1, 3));
+            if (batch || chance(10)) member("cmd", chance(80) ? cmd_array() : value(1));
+            if (chance(batch ? 30 : 5)) member("params", object(kNested, 1, 3));
         }
         const std::size_t extra = chance(60) ? 0 : below(3);
         for (std::size_t i = 0; i < extra; ++i) member(pick(kKeys), value(1));
@@ -205,7 +230,7 @@ public:
     // Small damage anywhere: the fast path must then agree or step aside.
     std::string mutate(std::string s) {
         static const std::string kBytes = std::string("{}[]\",:\\ 0123456789.eE-+aeflnrstu\t\r") +
-                                          '\0' + "\xff\xc3\x80\xa9";
+                                          '\0' + "\x1f\x7f\xff\xc3\x80\xa9";
         const std::size_t n = 1 + below(3);
         for (std::size_t i = 0; i < n; ++i) {
             const std::size_t at = s.empty() ? 0 : below(s.size() + 1);

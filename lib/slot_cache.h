@@ -1,0 +1,104 @@
+// A small 2-way set-associative memo from text as written in a log to the Sym it stands for,
+// shared by the line parsers. Logs repeat a few addresses, hosts, methods and integrations
+// on every line; a hit here costs a short hash and a compare, where interning costs a full
+// hash-table lookup (and a webhook name a SHA-256). A miss only costs recomputing; the memo
+// never grows.
+#pragma once
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "symbols.h"
+
+namespace b24 {
+
+class SlotCache {
+public:
+    explicit SlotCache(std::size_t slots_pow2) : slots_(slots_pow2) {}
+
+    std::size_t set_of(std::string_view key) const {
+        return static_cast<std::size_t>(hash(key)) & (slots_.size() - 2);
+    }
+    Sym find(std::size_t set, std::string_view key) const {
+        if (holds(slots_[set], key)) return slots_[set].sym;
+        if (holds(slots_[set + 1], key)) return slots_[set + 1].sym;
+        return kNoSym;
+    }
+    // The newest entry of a set goes first; the older one moves to second place. `name`,
+    // when given, is kept so the id can be made again after clear() without rebuilding it.
+    Sym put(std::size_t set, std::string_view key, Sym sym, std::string_view name = {}) {
+        std::swap(slots_[set], slots_[set + 1]);
+        slots_[set].key.assign(key);
+        slots_[set].sym = sym;
+        slots_[set].name.assign(name);
+        return sym;
+    }
+    // The id of `key`, made by `make(key)` (which interns) on a miss.
+    template <class Make>
+    Sym get(std::string_view key, Make&& make) {
+        const std::size_t set = set_of(key);
+        if (const Sym sym = find(set, key); sym != kNoSym) return sym;
+        return put(set, key, make(key));
+    }
+    // Forgets every id (the symbol table was cleared); keys and names stay.
+    void clear() {
+        for (Slot& s : slots_) s.sym = kNoSym;
+    }
+    // Interns again the kept name of `key` whose id clear() forgot; kNoSym when there is none.
+    Sym revive(std::size_t set, std::string_view key, SymbolTable& symbols) {
+        for (Slot* s : {&slots_[set], &slots_[set + 1]}) {
+            if (s->sym == kNoSym && !s->name.empty() && std::string_view(s->key) == key)
+                return s->sym = symbols.intern(s->name);
+        }
+        return kNoSym;
+    }
+
+private:
+    static std::uint64_t load(const char* p, std::size_t n) {  // n <= 8
+        std::uint64_t w = 0;
+        std::memcpy(&w, p, n);
+        return w;
+    }
+    static std::uint64_t hash(std::string_view s) {
+        // Word-at-a-time multiply-xorshift. Short tails are read as overlapping fixed-size
+        // loads.
+        const char* const p = s.data();
+        const std::size_t n = s.size();
+        std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+        std::uint64_t tail;
+        if (n >= 8) {
+            for (std::size_t i = 0; i + 8 < n; i += 8) {
+                h = (h ^ load(p + i, 8)) * 0xff51afd7ed558ccdULL;
+                h ^= h >> 32;
+            }
+            tail = load(p + n - 8, 8);
+        } else if (n >= 4) {
+            tail = load(p, 4) | load(p + n - 4, 4) << 32;
+        } else {
+            tail = n == 0 ? 0
+                          : static_cast<std::uint64_t>(static_cast<unsigned char>(p[0])) |
+                                static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8 |
+                                static_cast<std::uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16;
+        }
+        // A product's low bits only see the factors' low bits: fold the high half down
+        // before the last multiply, so every byte reaches the low bits that pick the set.
+        h ^= tail;
+        h = (h ^ (h >> 32)) * 0xc4ceb9fe1a85ec53ULL;
+        return h ^ (h >> 29);
+    }
+    struct Slot {
+        std::string key;
+        Sym sym = kNoSym;
+        std::string name;  // see put()
+    };
+    static bool holds(const Slot& s, std::string_view key) {
+        return s.sym != kNoSym && s.key.size() == key.size() &&
+               std::memcmp(s.key.data(), key.data(), key.size()) == 0;
+    }
+    std::vector<Slot> slots_;
+};
+
+}  // namespace b24
