@@ -10,6 +10,13 @@
 
 namespace b24 {
 
+// now − W, the open lower end of the window W at now; INT64_MIN where that is lower still.
+inline std::int64_t window_edge(std::int64_t now, std::int64_t window) {
+    std::int64_t edge = 0;
+    if (__builtin_sub_overflow(now, window, &edge)) edge = INT64_MIN;  // W > 0: only below
+    return edge;
+}
+
 class SlidingSum {
 public:
     SlidingSum() = default;
@@ -34,12 +41,21 @@ public:
 
     // Drops the entries outside the window W at `now`, i.e. those with t <= now − W.
     void evict(std::int64_t now, std::int64_t window) {
-        // now − W computed without overflow for any now and W > 0.
-        const std::int64_t edge = now < INT64_MIN + window ? INT64_MIN : now - window;
-        while (size_ > 0 && buf_[head_].t <= edge) {
-            sum_ -= buf_[head_].value;
-            head_ = (head_ + 1) & (cap_ - 1);
-            --size_;
+        const std::int64_t edge = window_edge(now, window);
+        if (size_ > 0 && buf_[head_].t <= edge) {
+            // Locals: stores to sum_ could otherwise alias the buffer and force reloads.
+            const Entry* const buf = buf_.get();
+            const std::size_t mask = cap_ - 1;
+            std::size_t head = head_, size = size_;
+            std::int64_t sum = sum_;
+            do {
+                sum -= buf[head].value;
+                head = (head + 1) & mask;
+                --size;
+            } while (size > 0 && buf[head].t <= edge);
+            head_ = head;
+            size_ = size;
+            sum_ = sum;
         }
         if (size_ == 0) {
             sum_ = 0;
@@ -148,12 +164,19 @@ private:
     Entry& at(std::size_t n) { return buf_[n & (cap_ - 1)]; }
 
     void evict_one(int i, std::int64_t now, std::int64_t width) {
-        const std::int64_t edge = now < INT64_MIN + width ? INT64_MIN : now - width;
-        std::size_t& f = first_[i];
-        while (f < end_ && at(f).t <= edge) {
-            sum_[i] -= at(f).v;
+        const std::int64_t edge = window_edge(now, width);
+        std::size_t f = first_[i];
+        if (f == end_ || at(f).t > edge) return;
+        // Locals: stores to sum_ could otherwise alias the buffer and force reloads.
+        const Entry* const buf = buf_.get();
+        const std::size_t mask = cap_ - 1, end = end_;
+        Sums3 sum = sum_[i];
+        do {
+            sum -= buf[f & mask].v;
             ++f;
-        }
+        } while (f < end && buf[f & mask].t <= edge);
+        sum_[i] = sum;
+        first_[i] = f;
     }
     void reshape(std::size_t cap) {  // cap: 0 or a power of two >= size
         std::unique_ptr<Entry[]> next;
