@@ -199,21 +199,25 @@ void Engine::Impl::add(const Hit& h) {
         s.bucket = buckets.slot(h.portal, bucket_key, plan);
         s.bucket_key = bucket_key;
     }
-    if (!buckets.hit_at(s.bucket, t, limits.capacity, limits.drain)) {
+    const bool admitted = buckets.hit_at(s.bucket, t, limits.capacity, limits.drain);
+    std::int64_t each = 0;
+    if (!admitted) {
         ++s.refused[static_cast<std::size_t>(Refusal::QueryLimit)];
         o.refused = 1;
     } else {
-        // 3.3: command by command, each costing floor(cost / n).
-        const std::int64_t cost =
-            h.cost_us == kUnknownCost ? rules.operating.default_cost_us : h.cost_us;
-        // Most hits are one command: no 64-bit division for them (a conditional expression
-        // here compiles to an unconditional idiv).
-        std::int64_t each = cost;
+        // 3.3 costs each command floor(cost / n). Most hits are one command: no 64-bit
+        // division for them (a conditional expression here compiles to an unconditional idiv).
+        each = h.cost_us == kUnknownCost ? rules.operating.default_cost_us : h.cost_us;
         if (n > 1) [[unlikely]]
-            each = cost / static_cast<std::int64_t>(n);
-        bool executed = false;
-        for (std::size_t c = 0; c < n; ++c) {
-            Use& u = uses.value_at(hit_uses[c]);
+            each /= static_cast<std::int64_t>(n);
+    }
+
+    // Command by command: 3.3 when admitted, then the 3.4 POLLING bursts of every polled
+    // command method, refused hits included. (The two touch apart state: one pass does both.)
+    bool executed = false;
+    for (std::size_t c = 0; c < n; ++c) {
+        Use& u = uses.value_at(hit_uses[c]);
+        if (admitted) {
             if (u.op == kNone) u.op = operating.slot(h.portal, commands[c]);
             if (operating.command_at(u.op, t, each)) {
                 executed = true;
@@ -224,13 +228,6 @@ void Engine::Impl::add(const Hit& h) {
                 ++s.refused[static_cast<std::size_t>(Refusal::OperationTime)];
             }
         }
-        if (executed) ++s.executed;
-        s.cost_us += o.cost_us;
-    }
-
-    // 3.4 POLLING bursts: every polled command method, refused hits included.
-    for (std::size_t c = 0; c < n; ++c) {
-        Use& u = uses.value_at(hit_uses[c]);
         if (u.poll == kNotPolled) continue;
         if (u.poll == kNone) u.poll = polling.add_record();
         const auto period = polling.observe_at(u.poll, t);
@@ -244,6 +241,8 @@ void Engine::Impl::add(const Hit& h) {
             o.poll_max_m = std::max(o.poll_max_m, *period);
         }
     }
+    if (executed) ++s.executed;
+    s.cost_us += o.cost_us;
 
     // 3.4 findings.
     const std::size_t recorded = s.overload.add(rules, o);
