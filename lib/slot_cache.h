@@ -94,9 +94,26 @@ private:
         Sym sym = kNoSym;
         std::string name;  // see put()
     };
+    // Equal bytes: names are short, so up to 32 bytes are compared as a few overlapping
+    // words, with no call.
+    static bool same(const char* a, const char* b, std::size_t n) {
+        if (n >= 8) {
+            if (n > 32) return std::memcmp(a, b, n) == 0;
+            std::uint64_t diff = load(a, 8) ^ load(b, 8);
+            diff |= load(a + n - 8, 8) ^ load(b + n - 8, 8);
+            if (n > 16) {
+                diff |= load(a + 8, 8) ^ load(b + 8, 8);
+                diff |= load(a + n - 16, 8) ^ load(b + n - 16, 8);
+            }
+            return diff == 0;
+        }
+        if (n >= 4) return ((load(a, 4) ^ load(b, 4)) | (load(a + n - 4, 4) ^ load(b + n - 4, 4))) == 0;
+        for (std::size_t i = 0; i < n; ++i)
+            if (a[i] != b[i]) return false;
+        return true;
+    }
     static bool holds(const Slot& s, std::string_view key) {
-        return s.sym != kNoSym && s.key.size() == key.size() &&
-               std::memcmp(s.key.data(), key.data(), key.size()) == 0;
+        return s.sym != kNoSym && s.key.size() == key.size() && same(s.key.data(), key.data(), key.size());
     }
     std::vector<Slot> slots_;
 };
