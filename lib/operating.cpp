@@ -5,24 +5,11 @@
 
 namespace b24 {
 
-bool OperatingTable::command_at(std::uint32_t slot, std::int64_t t, std::int64_t cost_us) {
-    State& s = states_.value_at(slot);
-    ++s.hits;
-    if (t < s.blocked_until) {
-        ++s.refused;
-        return false;
-    }
-    s.cost_us += cost_us;
-    s.window.add(t, cost_us);
-    s.window.evict(t, limits_.window_us);
-    if (s.window.sum() > limits_.limit_us) {
-        // The crossing command has executed; the block starts at its time.
-        const std::int64_t until =
-            t > INT64_MAX - limits_.block_us ? INT64_MAX : t + limits_.block_us;
-        s.blocked_until = until;
-        s.blocks.push_back(MethodBlock{t, until, s.window.sum()});
-    }
-    return true;
+void OperatingTable::block(State& s, std::int64_t t) {
+    // The crossing command has executed; the block starts at its time.
+    const std::int64_t until = t > INT64_MAX - limits_.block_us ? INT64_MAX : t + limits_.block_us;
+    s.blocked_until = until;
+    s.blocks.push_back(MethodBlock{t, until, s.window.sum()});
 }
 
 void OperatingTable::sweep(std::int64_t now) {

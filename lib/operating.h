@@ -30,7 +30,7 @@ public:
     std::uint32_t slot(Sym portal, Sym method) {
         return states_.try_emplace((std::uint64_t{portal} << 32) | method).index;
     }
-    bool command_at(std::uint32_t slot, std::int64_t t, std::int64_t cost_us);
+    bool command_at(std::uint32_t slot, std::int64_t t, std::int64_t cost_us);  // inline below
 
     // Drops window entries no longer inside W_op at `now` everywhere (memory upkeep only).
     void sweep(std::int64_t now);
@@ -45,8 +45,26 @@ private:
         std::int64_t hits = 0, cost_us = 0, refused = 0;
         std::vector<MethodBlock> blocks;
     };
+    void block(State& s, std::int64_t t);  // the rare crossing, out of the hot path
+
     Rules::Operating limits_;
     IdMap<State> states_;  // (portal << 32) | method
 };
+
+// Inline: it runs for every command of every admitted hit.
+inline bool OperatingTable::command_at(std::uint32_t slot, std::int64_t t, std::int64_t cost_us) {
+    State& s = states_.value_at(slot);
+    ++s.hits;
+    if (t < s.blocked_until) {
+        ++s.refused;
+        return false;
+    }
+    s.cost_us += cost_us;
+    s.window.add(t, cost_us);
+    s.window.evict(t, limits_.window_us);
+    if (s.window.sum() > limits_.limit_us) [[unlikely]]
+        block(s, t);
+    return true;
+}
 
 }  // namespace b24

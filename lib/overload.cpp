@@ -74,12 +74,10 @@ Finding& OverloadTracker::record(Code code, Level level, std::int64_t t, const c
     return findings_.back();
 }
 
-std::size_t OverloadTracker::add(const Rules& rules, const OverloadHit& h) {
+std::size_t OverloadTracker::judge(const Rules& rules, const OverloadHit& h) {
     const std::int64_t t = h.t_us;
     const auto& warn = rules.warn;
     const auto& block = rules.block;
-    window_.add(t, Sums3{h.cost_us, 1, h.refused});
-    window_.evict(t, warn.window_us, block.window_us);
 
     const std::int64_t cost_w = window_.sum(0).cost;
     const std::int64_t hits_w = window_.sum(0).hits;

@@ -48,7 +48,12 @@ public:
     // Adds one hit (not refused by 3.1) to the windows, updates the peaks of the findings
     // recorded before, then evaluates the findings in SPEC order. Returns how many findings
     // were recorded at this hit: they are the last ones of findings().
-    std::size_t add(const Rules& rules, const OverloadHit& h);
+    std::size_t add(const Rules& rules, const OverloadHit& h) {
+        window_.add(h.t_us, Sums3{h.cost_us, 1, h.refused});
+        window_.evict(h.t_us, rules.warn.window_us, rules.block.window_us);
+        if (quiet(rules, h)) return 0;  // inline: most hits of most integrations
+        return judge(rules, h);
+    }
 
     // Blocked by LARGE_LOAD or WARNING_IGNORED: the integration's next hits are refused
     // OVERLOAD_LIMIT and not evaluated.
@@ -62,6 +67,19 @@ public:
 
 private:
     enum Code { kNoncritical = 0, kLarge = 1, kIgnored = 2, kPolling = 3 };
+    // Nothing to record or update at this hit (the windows hold it already): no finding that
+    // tracks a peak since, no polling burst, no threshold reached. Then judge() would find
+    // nothing and change nothing.
+    bool quiet(const Rules& rules, const OverloadHit& h) const {
+        if (index_[kNoncritical] >= 0 || h.polling || h.warn_hits_max < 0) return false;
+        const Sums3& warn = window_.sum(0);
+        if (warn.cost >= rules.warn.cost_us || warn.hits > h.warn_hits_max) return false;
+        if (index_[kLarge] >= 0) return true;
+        const Sums3& block = window_.sum(1);
+        return block.cost < rules.block.cost_us && block.refused < rules.block.refused;
+    }
+    // The findings at this hit, its windows updated: SPEC order, peaks, the block.
+    std::size_t judge(const Rules& rules, const OverloadHit& h);
     Finding& record(Code code, Level level, std::int64_t t, const char* metric,
                     std::int64_t window_us, std::int64_t value, std::int64_t threshold);
 

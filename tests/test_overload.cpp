@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -383,4 +384,64 @@ TEST_CASE("overload: its two windows agree with plain lists through growth and s
         CHECK(w.size() == 0);
         plain.clear();
     }
+}
+
+TEST_CASE("overload: the quiet fast path changes nothing judge() would not", "[overload]") {
+    // Two trackers see the same hits; only one is told warn_hits_max, which lets add() skip
+    // judging hits that cannot record or update anything. Lowered thresholds make every
+    // finding happen somewhere in these random series; both must agree at every hit.
+    Rules rules;
+    rules.warn.cost_us = 900 * S;
+    rules.block.cost_us = 700 * S;
+    rules.block.refused = 40;
+    rules.grace_us = 1800 * S;
+    std::uint64_t x = 7;
+    const auto next = [&x](std::uint64_t n) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        return static_cast<std::int64_t>((x >> 33) % n);
+    };
+    std::set<std::string> codes;
+    for (int series = 0; series < 60; ++series) {
+        OverloadTracker plain, told;
+        std::int64_t t = 0;
+        // Each series its pace (ms between hits, on average), share of costly hits and of
+        // refused ones: many hits, costly ones, refused ones, or any mix.
+        std::int64_t pace = 100 + next(3000), costly = 1 + next(400), refused = 2 + next(200);
+        if (series % 4 == 0) pace = 300, costly = refused = 1'000'000;
+        if (series % 4 == 1) pace = 1000 + next(2000), costly = 3, refused = 1'000'000;
+        if (series % 4 == 2) pace = 200, costly = 1'000'000, refused = 3;
+        bool agree = true;
+        for (int i = 0; i < 16000 && !plain.blocked(); ++i) {
+            t += next(2 * pace) * 1000;
+            OverloadHit h = at(t, next(costly) == 0 ? next(20) * S : 0, next(refused) == 0);
+            h.polling = next(200) == 0;
+            h.poll_m = h.poll_max_m = 300 * S + next(10) * S;
+            h.poll_method = "crm.deal.list";
+            const std::size_t a = plain.add(rules, h);
+            h.warn_hits_max = hits_exceed_max(rules.warn.hits_pct_of_bucket, h.drain,
+                                              rules.warn.window_us, h.capacity);
+            const std::size_t b = told.add(rules, h);
+            agree = agree && a == b && plain.blocked() == told.blocked();
+        }
+        REQUIRE(agree);
+        REQUIRE(plain.findings().size() == told.findings().size());
+        for (std::size_t k = 0; k < plain.findings().size(); ++k) {
+            const Finding& p = plain.findings()[k];
+            const Finding& q = told.findings()[k];
+            CHECK(p.code == q.code);
+            CHECK(p.at_us == q.at_us);
+            CHECK(p.metric == q.metric);
+            CHECK(p.value == q.value);
+            CHECK(p.threshold == q.threshold);
+            CHECK(p.peak == q.peak);
+            codes.insert(p.code + "/" + p.metric);
+        }
+    }
+    // The series reach every finding, by every metric but the rarest.
+    CHECK(codes.count("NONCRITICAL_LOAD/cost") == 1);
+    CHECK(codes.count("NONCRITICAL_LOAD/hits") == 1);
+    CHECK(codes.count("LARGE_LOAD/cost") == 1);
+    CHECK(codes.count("LARGE_LOAD/refused") == 1);
+    CHECK(codes.count("WARNING_IGNORED/cost") + codes.count("WARNING_IGNORED/hits") >= 1);
+    CHECK(codes.count("POLLING/period") == 1);
 }
