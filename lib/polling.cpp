@@ -62,8 +62,7 @@ std::uint32_t PollingTable::add_record() {
     return record;
 }
 
-std::optional<std::int64_t> PollingTable::observe_at(std::uint32_t record, std::int64_t t) {
-    std::int64_t* rec = pool_.data() + std::size_t{record} * (keep_ + 3);
+std::optional<std::int64_t> PollingTable::start(std::int64_t* rec, std::int64_t t) {
     std::int64_t& last_hit = rec[0];
     std::int64_t& kept = rec[1];
     std::int64_t& next = rec[2];

@@ -3,6 +3,7 @@
 // the last `bursts` burst starts are spaced by a steady period (each ≤ max_period, each within
 // tolerance_pct of their median m), the integration is polling with period m.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -48,9 +49,20 @@ public:
     // The same for a caller that keeps its own index of (integration, method): a new record
     // (it has seen no hit yet), then the hits of that record. Records stay valid.
     std::uint32_t add_record();
-    std::optional<std::int64_t> observe_at(std::uint32_t record, std::int64_t t);
+    std::optional<std::int64_t> observe_at(std::uint32_t record, std::int64_t t) {
+        // Inline: most hits continue a burst, which only moves its last hit.
+        std::int64_t* rec = pool_.data() + std::size_t{record} * (keep_ + 3);
+        if (rec[1] >= 0 && t - rec[0] <= p_.burst_gap_us) {
+            rec[0] = std::max(rec[0], t);
+            return std::nullopt;
+        }
+        return start(rec, t);
+    }
 
 private:
+    // A hit of record `rec` that starts a burst (or is its first hit).
+    std::optional<std::int64_t> start(std::int64_t* rec, std::int64_t t);
+
     Rules::Polling p_;
     std::size_t keep_;                // bursts
     IdMap<std::uint32_t> index_;      // (who, method) -> its record, for observe()
