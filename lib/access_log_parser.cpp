@@ -12,9 +12,14 @@
 // Reasons for bad lines are fixed texts: they never quote the line, so never a secret.
 #include "access_log_parser.h"
 
+#include <algorithm>
+#include <bit>
 #include <cstring>
 #include <optional>
 #include <vector>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "micros.h"
 #include "sha256.h"
@@ -111,30 +116,46 @@ void decode_param(std::string_view raw, NameBuf& out) {
     }
 }
 
-// The next space at or after p, or npos. Fields between spaces are short: a plain loop
-// beats a call to memchr here.
-inline std::size_t find_space(std::string_view line, std::size_t p) {
-    for (; p < line.size(); ++p) {
-        if (line[p] == ' ') return p;
+// The first c at or after p, or npos: 16 bytes a step (never past the end of s: the
+// parser does not rely on padding after the line), no call. Fields are short, and this
+// runs for every field of every line.
+inline std::size_t find_char(std::string_view s, std::size_t p, char c) {
+#if defined(__SSE2__)
+    const __m128i needle = _mm_set1_epi8(c);
+    for (; p + 16 <= s.size(); p += 16) {
+        const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + p));
+        const auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, needle)));
+        if (mask != 0) return p + static_cast<std::size_t>(std::countr_zero(mask));
+    }
+#endif
+    for (; p < s.size(); ++p) {
+        if (s[p] == c) return p;
     }
     return std::string_view::npos;
 }
 
+inline std::size_t find_space(std::string_view line, std::size_t p) { return find_char(line, p, ' '); }
+
+// s.substr(pos, n) for a pos known to be within s: no range check (which kept substr out
+// of line on the hot path).
+inline std::string_view sub(std::string_view s, std::size_t pos,
+                            std::size_t n = std::string_view::npos) {
+    return {s.data() + pos, std::min(n, s.size() - pos)};
+}
+
 // A quoted field starting at line[p] == '"'; a backslash escapes the next byte (Apache
 // writes \" inside fields). Returns the position after the closing quote, or npos.
-// memchr to the next quote, then count the backslashes before it: the fields are most of
-// the line's bytes, so this is the parser's hottest loop.
+// Find the next quote, then count the backslashes before it: the fields are most of the
+// line's bytes, so this is the parser's hottest loop.
 std::size_t skip_quoted(std::string_view line, std::size_t p) {
     const char* const begin = line.data();
-    const char* const end = begin + line.size();
-    const char* q = begin + p + 1;
-    while (q < end) {
-            const auto* hit =
-            static_cast<const char*>(std::memchr(q, '"', static_cast<std::size_t>(end - q)));
-        if (hit == nullptr) return std::string_view::npos;
+    std::size_t q = p + 1;
+    while (q < line.size()) {
+        const std::size_t hit = find_char(line, q, '"');
+        if (hit == std::string_view::npos) return std::string_view::npos;
         std::size_t backslashes = 0;
-        for (const char* b = hit; b > begin + p + 1 && b[-1] == '\\'; --b) ++backslashes;
-        if (backslashes % 2 == 0) return static_cast<std::size_t>(hit - begin) + 1;
+        for (const char* b = begin + hit; b > begin + p + 1 && b[-1] == '\\'; --b) ++backslashes;
+        if (backslashes % 2 == 0) return hit + 1;
         q = hit + 1;
     }
     return std::string_view::npos;
@@ -155,8 +176,9 @@ struct AccessLogParser::Memo {
     // table between chunks); they are forgotten when either changes.
     const SymbolTable* table = nullptr;
     std::uint64_t generation = 0;
+    Sym batch = kNoSym;  // set when method() first makes it in this generation
     std::string last_time;       // a busy log writes the same [time] on many lines
-    std::int64_t last_t_us = 0;
+    std::int64_t last_t_us = 0;  // ... or one a few seconds later
 
     void renew(const SymbolTable& symbols) {
         if (&symbols == table && symbols.generation() == generation) return;
@@ -164,10 +186,28 @@ struct AccessLogParser::Memo {
         generation = symbols.generation();
         for (SlotCache* c : {&ips, &methods, &portals, &webhooks}) c->clear();
         app_by_ip.clear();
+        batch = kNoSym;
     }
 
     std::optional<std::int64_t> time(std::string_view text) {
-        if (!last_time.empty() && std::string_view(last_time) == text) return last_t_us;
+        // "27/Nov/2026:07:26:32 +0000": when only the seconds (bytes 18, 19) differ from the
+        // last valid time, the text is valid iff they are 00..60, and the time moves by
+        // whole seconds (clf_time_to_micros adds them; second 60 as well).
+        const std::size_t n = text.size();
+        if (n == last_time.size() && n >= 26 && same_bytes(text.data(), last_time.data(), 18) &&
+            same_bytes(text.data() + 20, last_time.data() + 20, n - 20)) {
+            if (text[18] == last_time[18] && text[19] == last_time[19]) return last_t_us;
+            const unsigned hi = static_cast<unsigned char>(text[18]) - '0';
+            const unsigned lo = static_cast<unsigned char>(text[19]) - '0';
+            if (hi <= 9 && lo <= 9 && hi * 10 + lo <= 60) {
+                const auto second = static_cast<std::int64_t>(hi * 10 + lo);
+                const auto last_second = static_cast<std::int64_t>((last_time[18] - '0') * 10 + (last_time[19] - '0'));
+                last_t_us += (second - last_second) * 1'000'000;
+                last_time[18] = text[18];
+                last_time[19] = text[19];
+                return last_t_us;
+            }
+        }
         const auto t = clf_time_to_micros(text);
         if (t) {
             last_time.assign(text);
@@ -217,7 +257,9 @@ struct AccessLogParser::Memo {
         NameBuf name;
         method_name(raw, false, name);
         if (name.size == 0) return kNoSym;
-        return methods.put(set, raw, symbols.intern(name.view()));
+        const Sym sym = symbols.intern(name.view());
+        if (name.view() == "batch") batch = sym;
+        return methods.put(set, raw, sym);
     }
 
     Sym portal(SymbolTable& symbols, std::string_view host) {
@@ -252,7 +294,7 @@ LineKind AccessLogParser::parse(std::string_view line, Hit& out, std::string& re
         if (n_tok == 4) return bad("not an access-log line: expected [time] after the user");
         const std::size_t end = find_space(line, p);
         if (end == std::string_view::npos) return bad("not an access-log line: no [time] field");
-        tok[n_tok++] = line.substr(p, end - p);
+        tok[n_tok++] = sub(line, p, end - p);
         p = end;
         while (p < line.size() && line[p] == ' ') ++p;
     }
@@ -260,12 +302,12 @@ LineKind AccessLogParser::parse(std::string_view line, Hit& out, std::string& re
     const std::string_view client = tok[n_tok - 3];
 
     // [TIME]
-    const std::size_t time_end = line.find(']', p);
+    const std::size_t time_end = find_char(line, p, ']');
     if (time_end == std::string_view::npos) return bad("unterminated [time] field");
     if (!memo_) memo_ = std::unique_ptr<Memo, void (*)(Memo*)>(new Memo, &delete_memo);
     Memo& memo = *memo_;
     memo.renew(*ctx_.symbols);
-    const auto t_us = memo.time(line.substr(p + 1, time_end - p - 1));
+    const auto t_us = memo.time(sub(line, p + 1, time_end - p - 1));
     if (!t_us) return bad("invalid [time] field");
     p = time_end + 1;
 
@@ -276,7 +318,7 @@ LineKind AccessLogParser::parse(std::string_view line, Hit& out, std::string& re
     const std::size_t req_begin = p + 2;
     const std::size_t req_end = skip_quoted(line, p + 1);
     if (req_end == std::string_view::npos) return bad("unterminated \"request\" field");
-    const std::string_view request = line.substr(req_begin, req_end - 1 - req_begin);
+    const std::string_view request = sub(line, req_begin, req_end - 1 - req_begin);
     p = req_end;
 
     // STATUS BYTES
@@ -316,7 +358,7 @@ LineKind AccessLogParser::parse(std::string_view line, Hit& out, std::string& re
         }
         std::size_t end = find_space(line, p);
         if (end == std::string_view::npos) end = line.size();
-        const std::string_view field = line.substr(p, end - p);
+        const std::string_view field = sub(line, p, end - p);
         if (field != "-") {  // nginx writes "-" where a variable has no value
             const auto v = decimal_to_micros(field);
             if (!v) return bad("invalid request time field");
@@ -329,18 +371,18 @@ LineKind AccessLogParser::parse(std::string_view line, Hit& out, std::string& re
     // From here the line is a well-formed access-log line: only /rest/ requests are hits.
     const std::size_t sp1 = find_space(request, 0);
     if (sp1 == std::string_view::npos) return LineKind::Skipped;  // "-", garbage, HTTP/0.9
-    std::string_view target = request.substr(sp1 + 1);
-    if (const std::size_t sp2 = target.find(' '); sp2 != std::string_view::npos) {  // memchr
-        target = target.substr(0, sp2);
+    std::string_view target = sub(request, sp1 + 1);
+    if (const std::size_t sp2 = find_char(target, 0, ' '); sp2 != std::string_view::npos) {
+        target = sub(target, 0, sp2);
     }
     constexpr std::string_view kRest = "/rest/";
-    if (target.substr(0, kRest.size()) != kRest) return LineKind::Skipped;
+    if (sub(target, 0, kRest.size()) != kRest) return LineKind::Skipped;
 
-    std::string_view path = target.substr(kRest.size());
+    std::string_view path = sub(target, kRest.size());
     std::string_view query;
-    if (const std::size_t q = path.find('?'); q != std::string_view::npos) {
-        query = path.substr(q + 1);
-        path = path.substr(0, q);
+    if (const std::size_t q = find_char(path, 0, '?'); q != std::string_view::npos) {
+        query = sub(path, q + 1);
+        path = sub(path, 0, q);
     }
 
     SymbolTable& symbols = *ctx_.symbols;
@@ -350,20 +392,20 @@ LineKind AccessLogParser::parse(std::string_view line, Hit& out, std::string& re
     Sym integration = kNoSym;
     IntegrationKind kind = IntegrationKind::App;
     std::string_view raw_method = path;
-    if (const std::size_t s1 = path.find('/'); s1 != std::string_view::npos) {
+    if (const std::size_t s1 = find_char(path, 0, '/'); s1 != std::string_view::npos) {
         // /rest/USER_ID/SECRET/METHOD: a webhook.
-        const std::string_view user = path.substr(0, s1);
+        const std::string_view user = sub(path, 0, s1);
         bool digits = !user.empty() && user.size() <= 20;
         for (const char c : user) digits = digits && is_digit(c);
         if (!digits) return bad("malformed /rest/ path: expected /rest/USER_ID/SECRET/METHOD");
-        const std::size_t s2 = path.find('/', s1 + 1);
+        const std::size_t s2 = find_char(path, s1 + 1, '/');
         if (s2 == std::string_view::npos) return bad("webhook path names no method");
         if (s2 == s1 + 1) return bad("webhook path has an empty secret");
-        raw_method = path.substr(s2 + 1);
-        if (raw_method.find('/') != std::string_view::npos) {
+        raw_method = sub(path, s2 + 1);
+        if (find_char(raw_method, 0, '/') != std::string_view::npos) {
             return bad("malformed /rest/ path: method contains '/'");
         }
-        integration = memo.webhook(symbols, path.substr(0, s2));
+        integration = memo.webhook(symbols, sub(path, 0, s2));
         kind = IntegrationKind::Webhook;
     } else {
         // /rest/METHOD: an app. Its token (auth= in the query, or in a POST body we never
@@ -377,12 +419,13 @@ LineKind AccessLogParser::parse(std::string_view line, Hit& out, std::string& re
 
     std::string_view host = vhost;
     if (!host.empty() && host.front() == '[') {  // [IPv6]:port
-        if (const std::size_t rb = host.find(']'); rb != std::string_view::npos) {
-            host = host.substr(0, rb + 1);
+        if (const std::size_t rb = find_char(host, 0, ']'); rb != std::string_view::npos) {
+            host = sub(host, 0, rb + 1);
         }
-    } else if (const std::size_t colon = host.rfind(':');
-               colon != std::string_view::npos && host.find(':') == colon) {
-        host = host.substr(0, colon);  // host:port; a bare IPv6 host keeps its colons
+    } else if (const std::size_t colon = find_char(host, 0, ':');
+               colon != std::string_view::npos &&
+               find_char(host, colon + 1, ':') == std::string_view::npos) {
+        host = sub(host, 0, colon);  // host:port; a bare IPv6 host keeps its colons
     }
     if (host.empty() || host == "-") host = ctx_.default_portal;
     if (host.empty()) host = "default";  // SPEC §2.2: the vhost, else --portal, else default
@@ -401,7 +444,7 @@ LineKind AccessLogParser::parse(std::string_view line, Hit& out, std::string& re
     out.cmds.clear();
 
     // batch?cmd[KEY]=VALUE&…: the commands, in query order (SPEC §3.3).
-    if (!query.empty() && symbols.name(method) == "batch") {
+    if (!query.empty() && method == memo.batch) {
         std::size_t i = 0;
         while (i <= query.size()) {
             std::size_t amp = query.find('&', i);

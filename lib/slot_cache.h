@@ -15,6 +15,34 @@
 
 namespace b24 {
 
+// n <= 8 bytes at p as the low bytes of a word.
+inline std::uint64_t load_bytes(const char* p, std::size_t n) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p, n);
+    return w;
+}
+
+// Equal bytes: names are short, so up to 32 bytes are compared as a few overlapping words,
+// with no call.
+inline bool same_bytes(const char* a, const char* b, std::size_t n) {
+    if (n >= 8) {
+        if (n > 32) return std::memcmp(a, b, n) == 0;
+        std::uint64_t diff = load_bytes(a, 8) ^ load_bytes(b, 8);
+        diff |= load_bytes(a + n - 8, 8) ^ load_bytes(b + n - 8, 8);
+        if (n > 16) {
+            diff |= load_bytes(a + 8, 8) ^ load_bytes(b + 8, 8);
+            diff |= load_bytes(a + n - 16, 8) ^ load_bytes(b + n - 16, 8);
+        }
+        return diff == 0;
+    }
+    if (n >= 4)
+        return ((load_bytes(a, 4) ^ load_bytes(b, 4)) |
+                (load_bytes(a + n - 4, 4) ^ load_bytes(b + n - 4, 4))) == 0;
+    for (std::size_t i = 0; i < n; ++i)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+
 class SlotCache {
 public:
     explicit SlotCache(std::size_t slots_pow2) : slots_(slots_pow2) {}
@@ -57,11 +85,6 @@ public:
     }
 
 private:
-    static std::uint64_t load(const char* p, std::size_t n) {  // n <= 8
-        std::uint64_t w = 0;
-        std::memcpy(&w, p, n);
-        return w;
-    }
     static std::uint64_t hash(std::string_view s) {
         // Word-at-a-time multiply-xorshift. Short tails are read as overlapping fixed-size
         // loads.
@@ -71,12 +94,12 @@ private:
         std::uint64_t tail;
         if (n >= 8) {
             for (std::size_t i = 0; i + 8 < n; i += 8) {
-                h = (h ^ load(p + i, 8)) * 0xff51afd7ed558ccdULL;
+                h = (h ^ load_bytes(p + i, 8)) * 0xff51afd7ed558ccdULL;
                 h ^= h >> 32;
             }
-            tail = load(p + n - 8, 8);
+            tail = load_bytes(p + n - 8, 8);
         } else if (n >= 4) {
-            tail = load(p, 4) | load(p + n - 4, 4) << 32;
+            tail = load_bytes(p, 4) | load_bytes(p + n - 4, 4) << 32;
         } else {
             tail = n == 0 ? 0
                           : static_cast<std::uint64_t>(static_cast<unsigned char>(p[0])) |
@@ -94,26 +117,8 @@ private:
         Sym sym = kNoSym;
         std::string name;  // see put()
     };
-    // Equal bytes: names are short, so up to 32 bytes are compared as a few overlapping
-    // words, with no call.
-    static bool same(const char* a, const char* b, std::size_t n) {
-        if (n >= 8) {
-            if (n > 32) return std::memcmp(a, b, n) == 0;
-            std::uint64_t diff = load(a, 8) ^ load(b, 8);
-            diff |= load(a + n - 8, 8) ^ load(b + n - 8, 8);
-            if (n > 16) {
-                diff |= load(a + 8, 8) ^ load(b + 8, 8);
-                diff |= load(a + n - 16, 8) ^ load(b + n - 16, 8);
-            }
-            return diff == 0;
-        }
-        if (n >= 4) return ((load(a, 4) ^ load(b, 4)) | (load(a + n - 4, 4) ^ load(b + n - 4, 4))) == 0;
-        for (std::size_t i = 0; i < n; ++i)
-            if (a[i] != b[i]) return false;
-        return true;
-    }
     static bool holds(const Slot& s, std::string_view key) {
-        return s.sym != kNoSym && s.key.size() == key.size() && same(s.key.data(), key.data(), key.size());
+        return s.sym != kNoSym && s.key.size() == key.size() && same_bytes(s.key.data(), key.data(), key.size());
     }
     std::vector<Slot> slots_;
 };

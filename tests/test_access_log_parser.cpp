@@ -1,10 +1,12 @@
 #include <catch2/catch.hpp>
 
+#include <random>
 #include <string>
 #include <vector>
 
 #include "access_log_parser.h"
 #include "identity.h"
+#include "micros.h"
 
 using namespace b24;
 
@@ -338,4 +340,91 @@ TEST_CASE("access log: ids are valid in the table after it is cleared", "[access
         f.symbols.clear();
         REQUIRE(f.symbols.size() == 0);
     }
+}
+
+TEST_CASE("access log: a time that differs from the last only in its seconds", "[access_log]") {
+    // The parser moves the last time by whole seconds when only they change; it must agree
+    // with a full conversion, and refuse what that refuses.
+    Fixture f;
+    auto at = [](std::string_view time) {
+        return "203.0.113.7 - - [" + std::string(time) + "] \"GET /rest/a HTTP/1.1\" 200 5";
+    };
+    const char* times[] = {
+        "27/Nov/2026:07:26:32 +0000", "27/Nov/2026:07:26:33 +0000", "27/Nov/2026:07:26:00 +0000",
+        "27/Nov/2026:07:26:59 +0000", "27/Nov/2026:07:26:60 +0000", "27/Nov/2026:07:26:61 +0000",
+        "27/Nov/2026:07:26:05 +0000", "27/Nov/2026:07:26:6x +0000", "27/Nov/2026:07:26:x6 +0000",
+        "27/Nov/2026:07:26:: +0000",  "27/Nov/2026:07:26:99 +0000", "27/Nov/2026:07:26:09 +0000",
+        "27/Nov/2026:07:26:09 +0300", "27/Nov/2026:07:26:10 +0300", "27/Nov/2026:07:26:10.5 +0300",
+        "27/Nov/2026:07:26:11.5 +0300", "27/Nov/2026:07:26:70.5 +0300",
+        "27/Nov/2026:07:26:12.5 +0300", "27/Nov/2026:07:26:12 +0300",
+    };
+    for (const char* t : times) {
+        INFO(t);
+        const auto expected = clf_time_to_micros(t);
+        const LineKind k = f.parse(at(t));
+        CHECK(k == (expected ? LineKind::Hit : LineKind::Bad));
+        if (expected && k == LineKind::Hit) CHECK(f.hit.t_us == *expected);
+    }
+}
+
+TEST_CASE("access log: times of consecutive lines agree with a full conversion",
+          "[access_log]") {
+    // Random small edits of the time text, line after line: the memo of the last time
+    // must never change a result.
+    Fixture f;
+    std::mt19937 rng(7);
+    std::string time = "27/Nov/2026:07:26:32 +0000";
+    const std::string bytes = "0123456789:/+- .x";
+    for (int i = 0; i < 20000; ++i) {
+        std::string t = time;
+        const auto pos = static_cast<std::size_t>(rng() % t.size());
+        if (rng() % 3 != 0) {
+            t[pos] = bytes[rng() % bytes.size()];
+        } else {  // mostly the seconds, as a live log writes them
+            t[18] = static_cast<char>('0' + rng() % 7);
+            t[19] = static_cast<char>('0' + rng() % 10);
+        }
+        const auto expected = clf_time_to_micros(t);
+        const std::string l = "203.0.113.7 - - [" + t + "] \"GET /rest/a HTTP/1.1\" 200 5";
+        const LineKind k = f.parse(l);
+        if (k != (expected ? LineKind::Hit : LineKind::Bad) ||
+            (expected && f.hit.t_us != *expected)) {
+            INFO(t);
+            FAIL("the time disagrees with clf_time_to_micros");
+        }
+        if (expected && rng() % 2 == 0) time = t;  // walk on from a valid time
+    }
+}
+
+TEST_CASE("access log: fields are found wherever they fall in the line", "[access_log]") {
+    // Searches go 16 bytes at a time: quotes, escaped quotes and spaces at every offset.
+    Fixture f;
+    for (std::size_t n = 0; n < 40; ++n) {
+        for (const std::size_t escape_at : {std::size_t{0}, n / 2, n}) {
+            std::string agent(n, 'a');
+            if (escape_at < n) agent.replace(escape_at, 1, "\\\"");
+            const std::string l = std::string(n % 7, ' ') + "h" + std::string(n, 'o') +
+                                  ".example:443 10.0.0." + std::to_string(n) +
+                                  " - - [27/Nov/2026:07:26:32 +0000] \"GET /rest/" +
+                                  std::string(n + 1, 'm') + "?x=" + std::string(n, 'q') +
+                                  " HTTP/1.1\" 200 5 \"-\" \"" + agent + "\" 0." +
+                                  std::to_string(n + 1);
+            INFO(l);
+            REQUIRE(f.parse(l) == LineKind::Hit);
+            CHECK(f.name(f.hit.portal) == "h" + std::string(n, 'o') + ".example");
+            CHECK(f.name(f.hit.ip) == "10.0.0." + std::to_string(n));
+            CHECK(f.name(f.hit.method) == std::string(n + 1, 'm'));
+            CHECK(f.hit.cost_us == *decimal_to_micros("0." + std::to_string(n + 1)));
+        }
+    }
+}
+
+TEST_CASE("access log: a vhost with several colons is a bare IPv6 host", "[access_log]") {
+    Fixture f;
+    REQUIRE(f.parse(line("/rest/user.get", "2001:db8::1 ")) == LineKind::Hit);
+    CHECK(f.name(f.hit.portal) == "2001:db8::1");
+    REQUIRE(f.parse(line("/rest/user.get", "acme.example:8443 ")) == LineKind::Hit);
+    CHECK(f.name(f.hit.portal) == "acme.example");
+    REQUIRE(f.parse(line("/rest/user.get", "acme.example: ")) == LineKind::Hit);
+    CHECK(f.name(f.hit.portal) == "acme.example");
 }
