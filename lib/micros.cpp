@@ -71,7 +71,9 @@ bool expect(std::string_view s, std::size_t& pos, char c) {
 
 }  // namespace
 
-std::optional<std::int64_t> decimal_to_micros(std::string_view s) {
+// The general case of decimal_to_micros: any JSON number, exponents and rounding. Out of
+// line, so the common case below stays a light function.
+[[gnu::noinline]] static std::optional<std::int64_t> decimal_general(std::string_view s) {
     // JSON grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
     // One pass checks the grammar and accumulates the digits for the fast path below
     // (unsigned, so a long digit run just wraps and the general path takes over).
@@ -146,6 +148,38 @@ std::optional<std::int64_t> decimal_to_micros(std::string_view s) {
     if (mag > static_cast<std::uint64_t>(kMax)) return std::nullopt;
     const auto v = static_cast<std::int64_t>(mag);
     return negative ? -v : v;
+}
+
+std::optional<std::int64_t> decimal_to_micros(std::string_view s) {
+    // The shape of nearly every duration and timestamp, in one tight loop: at most 12
+    // integer digits (no leading zero) and 6 fraction digits, nothing else. Anything else,
+    // valid or not, goes to decimal_general, which gives the same value for this shape too.
+    const char* p = s.data();
+    const char* const end = p + s.size();
+    const bool negative = p < end && *p == '-';
+    p += negative;
+    const char* const int_begin = p;
+    std::uint64_t v = 0;
+    auto run = [&] {  // digits from p into v; wraps past 19, which the counts refuse
+        while (p < end && static_cast<unsigned char>(*p - '0') <= 9)
+            v = v * 10 + static_cast<unsigned>(*p++ - '0');
+    };
+    run();
+    const auto n_int = p - int_begin;
+    std::ptrdiff_t n_frac = 0;
+    if (p < end && *p == '.') {
+        const char* const frac_begin = ++p;
+        run();
+        n_frac = p - frac_begin;
+        if (n_frac == 0) n_frac = 99;  // "1." is not a number: decimal_general says so
+    }
+    if (p == end && n_int >= 1 && n_int <= 12 && (n_int == 1 || *int_begin != '0') &&
+        n_frac <= 6) {
+        static constexpr std::uint64_t kScale[7] = {1'000'000, 100'000, 10'000, 1000, 100, 10, 1};
+        const auto us = static_cast<std::int64_t>(v * kScale[n_frac]);
+        return negative ? -us : us;
+    }
+    return decimal_general(s);
 }
 
 std::optional<std::int64_t> rfc3339_to_micros(std::string_view s) {

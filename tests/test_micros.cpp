@@ -1,6 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <limits>
+#include <random>
+#include <regex>
+#include <string>
 
 #include "micros.h"
 
@@ -70,6 +74,39 @@ TEST_CASE("decimal_to_micros: rejects what is not a JSON number", "[micros]") {
         CHECK(decimal_to_micros(bad) == std::nullopt);
     CHECK(decimal_to_micros("0.0") == 0);
     CHECK(decimal_to_micros("10") == 10 * kSec);
+}
+
+TEST_CASE("decimal_to_micros: random short decimals against a plain reference", "[micros]") {
+    // The common shape (up to 12 integer and 6 fraction digits) has its own fast loop; it
+    // must agree with a reference computed another way, and refuse what is not a number.
+    const std::regex plain(R"(-?(0|[1-9][0-9]{0,11})(\.[0-9]{1,6})?)");
+    const std::regex number(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?)");
+    std::mt19937 rng(11);
+    const std::string alphabet = "0123456789000.-eE";
+    for (int i = 0; i < 200000; ++i) {
+        std::string s;
+        const std::size_t n = rng() % 21;
+        for (std::size_t k = 0; k < n; ++k) s += alphabet[rng() % alphabet.size()];
+        if (rng() % 2 == 0) {  // mostly well-formed: digits, a point, digits
+            s = (rng() % 5 == 0 ? "-" : "") + std::to_string(rng() % 1000000) +
+                std::string(rng() % 8, '0').substr(0, rng() % 8) + "." + std::to_string(rng());
+            s.resize(std::min<std::size_t>(s.size(), 1 + rng() % 22));
+        }
+        INFO(s);
+        const auto got = decimal_to_micros(s);
+        if (std::regex_match(s, plain)) {
+            const bool negative = s[0] == '-';
+            const std::size_t dot = s.find('.');
+            const std::string int_part =
+                s.substr(negative, dot == std::string::npos ? std::string::npos : dot - negative);
+            std::string frac = dot == std::string::npos ? "" : s.substr(dot + 1);
+            frac.resize(6, '0');
+            const std::int64_t magnitude = std::stoll(int_part) * kSec + std::stoll(frac);
+            REQUIRE(got == (negative ? -magnitude : magnitude));
+        } else if (!std::regex_match(s, number)) {
+            REQUIRE(got == std::nullopt);
+        }
+    }
 }
 
 TEST_CASE("rfc3339_to_micros: forms", "[micros]") {
