@@ -643,9 +643,9 @@ struct NdjsonParser::Impl {
     // The same for the common shape of a line without simdjson; false when the line has
     // anything it does not handle (the full path then decides). See fast_line().
     bool fast_line(const char* p, const char* end);
-    bool fast_object(const char*& p, const char* end, Slot parent);
-    bool fast_take(Slot s, const char*& p, const char* end);
-    bool fast_cmd(Slot s, const char*& p, const char* end);
+    const char* fast_object(const char* p, const char* end, Slot parent);
+    const char* fast_take(Slot s, const char* p, const char* end);
+    const char* fast_cmd(Slot s, const char* p, const char* end);
     // Hit or Bad from the per-line state.
     LineKind finish(Hit& out);
     bool walk_object(od::object& obj, Slot parent, int depth);
@@ -871,114 +871,108 @@ bool NdjsonParser::Impl::take_cmd(Slot s, od::value& v, od::json_type t, int dep
 bool NdjsonParser::Impl::fast_line(const char* p, const char* end) {
     p = skip_ws(p, end);
     if (p >= end || *p != '{') return false;
-    ++p;
-    if (!fast_object(p, end, kNone)) return false;
-    return skip_ws(p, end) == end;
+    p = fast_object(p + 1, end, kNone);
+    return p && skip_ws(p, end) == end;
 }
 
-// Members of an object from p (after its '{'); leaves p after its '}'.
-bool NdjsonParser::Impl::fast_object(const char*& p, const char* end, Slot parent) {
+// The scanners below take the position and return the one after what they read, or nullptr
+// to give up (a position in a local, not behind a reference, stays in a register).
+
+// Members of an object from p (after its '{'); returns the position after its '}'.
+const char* NdjsonParser::Impl::fast_object(const char* p, const char* end, Slot parent) {
     p = skip_ws(p, end);
-    if (p < end && *p == '}') {
-        ++p;
-        return true;
-    }
+    if (p < end && *p == '}') return p + 1;
     while (true) {
-        if (p >= end || *p != '"') return false;
+        if (p >= end || *p != '"') return nullptr;
         // A name we read is matched on the raw bytes, with no scan for the key's end.
-        Slot s = parent == kNone ? top_slot_raw(p + 1) : nested_slot_raw(parent, p + 1);
+        const Slot s = parent == kNone ? top_slot_raw(p + 1) : nested_slot_raw(parent, p + 1);
         const char* key_end;
         if (s != kNone) {
             key_end = p + 1 + kKeyLength[s];
-            if (key_end >= end) return false;  // the match ran into the padding
+            if (key_end >= end) return nullptr;  // the match ran into the padding
         } else {
             bool escaped;
             key_end = scan_string(p + 1, end, escaped);
-            if (!key_end || escaped) return false;  // an escaped key may spell a name we read
+            if (!key_end || escaped) return nullptr;  // an escaped key may spell a name we read
         }
         p = skip_ws(key_end + 1, end);
-        if (p >= end || *p != ':') return false;
+        if (p >= end || *p != ':') return nullptr;
         p = skip_ws(p + 1, end);
         if (s == kNone || (seen & bit(s))) {  // unknown, or a later duplicate: JSON only
             p = skip_value(p, end, 1);
-            if (!p) return false;
         } else {
             seen |= bit(s);
             if (s == kTime || s == kParams) {
-                if (p < end && *p == '{') {
-                    ++p;
-                    if (!fast_object(p, end, s)) return false;
-                } else {
+                if (p < end && *p == '{')
+                    p = fast_object(p + 1, end, s);
+                else
                     p = skip_value(p, end, 1);  // no nested aliases in it: an ordinary value
-                    if (!p) return false;
-                }
-            } else if (!fast_take(s, p, end)) {
-                return false;
+            } else {
+                p = fast_take(s, p, end);
             }
         }
+        if (!p) return nullptr;
         p = skip_ws(p, end);
-        if (p >= end) return false;
-        if (*p == '}') {
-            ++p;
-            return true;
-        }
-        if (*p != ',') return false;
+        if (p >= end) return nullptr;
+        if (*p == '}') return p + 1;
+        if (*p != ',') return nullptr;
         p = skip_ws(p + 1, end);
     }
 }
 
-// The value of a slot, as take() reads it; false for anything take() would not accept.
-bool NdjsonParser::Impl::fast_take(Slot s, const char*& p, const char* end) {
-    if (p >= end) return false;
+// The value of a slot, as take() reads it; nullptr for anything take() would not accept.
+const char* NdjsonParser::Impl::fast_take(Slot s, const char* p, const char* end) {
+    if (p >= end) return nullptr;
     const char c = *p;
     if (c == 'n') {  // null is absent
-        if (static_cast<std::size_t>(end - p) < 4 || std::memcmp(p, "null", 4) != 0) return false;
-        p += 4;
-        return true;
+        if (static_cast<std::size_t>(end - p) < 4 || std::memcmp(p, "null", 4) != 0) return nullptr;
+        return p + 4;
     }
     if (c == '-' || is_digit(c)) {
         switch (s) {
             case kTs: case kTimeStart: case kTimestamp: case kAtTimestamp:
             case kCost: case kDuration: case kTimeDuration: case kOperating: case kTimeOperating: {
                 std::int64_t us;
-                const char* q = scan_micros(p, end, us);
-                if (!q || (us < 0 && s != kTs && s != kTimeStart && s != kTimestamp &&
+                p = scan_micros(p, end, us);
+                if (!p || (us < 0 && s != kTs && s != kTimeStart && s != kTimestamp &&
                            s != kAtTimestamp))
-                    return false;
-                p = q;
+                    return nullptr;
                 num[s] = us;
                 break;
             }
             case kStatus: case kStart: case kParamsStart: {
-                const char* q = scan_number(p, end);
-                if (!q) return false;
-                const std::string_view text(p, static_cast<std::size_t>(q - p));
-                if (!is_json_integer(text)) return false;
-                p = q;
+                // A JSON integer: no leading zero, no fraction or exponent after it (the full
+                // path decides those lines: field fault or broken JSON).
+                const bool negative = c == '-';
+                const char* const first = p + negative;
+                std::uint64_t v = 0;
+                p = digits(first, end, v);
+                const auto n = p - first;
+                if (n == 0 || (n > 1 && *first == '0') ||
+                    (p < end && (*p == '.' || *p == 'e' || *p == 'E')))
+                    return nullptr;
                 if (s != kStatus) break;
-                if (text.size() > 11) return false;
-                std::int64_t value = 0;
-                const bool neg = text[0] == '-';
-                for (std::size_t i = neg ? 1 : 0; i < text.size(); ++i) value = value * 10 + (text[i] - '0');
-                if (neg) value = -value;
-                if (value < INT32_MIN || value > INT32_MAX) return false;
+                // An HTTP status: more than 10 digits is out of int32 range anyway.
+                if (n > 10) return nullptr;
+                const auto value = static_cast<std::int64_t>(v) * (negative ? -1 : 1);
+                if (value < INT32_MIN || value > INT32_MAX) return nullptr;
                 num[s] = value;
                 break;
             }
             default:
-                return false;  // a number where a string or a cmd belongs
+                return nullptr;  // a number where a string or a cmd belongs
         }
     } else if (c == '"') {
         bool escaped;
         const char* q = scan_string(p + 1, end, escaped);
-        if (!q) return false;
+        if (!q) return nullptr;
         const std::string_view text(p + 1, static_cast<std::size_t>(q - p - 1));
         p = q + 1;
         switch (s) {
             case kTs: case kTimeStart: case kTimestamp: case kAtTimestamp: {
-                if (escaped) return false;  // the text is not the value
+                if (escaped) return nullptr;  // the text is not the value
                 const auto us = rfc3339_to_micros(text);
-                if (!us) return false;
+                if (!us) return nullptr;
                 num[s] = *us;
                 break;
             }
@@ -986,12 +980,12 @@ bool NdjsonParser::Impl::fast_take(Slot s, const char*& p, const char* end) {
                 break;  // read for validity only
             case kCost: case kDuration: case kTimeDuration: case kOperating: case kTimeOperating:
             case kStatus: case kCmd: case kParamsCmd:
-                return false;
+                return nullptr;
             default:  // the string fields
-                if (escaped) return false;
+                if (escaped) return nullptr;
                 if (text.empty()) {
                     empty |= bit(s);
-                    return true;
+                    return p;
                 }
                 str[s] = text;
                 break;
@@ -999,48 +993,44 @@ bool NdjsonParser::Impl::fast_take(Slot s, const char*& p, const char* end) {
     } else if ((c == '[' || c == '{') && (s == kCmd || s == kParamsCmd)) {
         return fast_cmd(s, p, end);
     } else {
-        return false;
+        return nullptr;
     }
     present |= bit(s);
-    return true;
+    return p;
 }
 
 // A cmd array or object of strings without escapes, each naming a method (as take_cmd
 // reads it; in an object every pair is a command, whatever its key).
-bool NdjsonParser::Impl::fast_cmd(Slot s, const char*& p, const char* end) {
+const char* NdjsonParser::Impl::fast_cmd(Slot s, const char* p, const char* end) {
     auto& list = cmds[s == kCmd ? 0 : 1];
     const bool object = *p == '{';
     const char close = object ? '}' : ']';
     p = skip_ws(p + 1, end);
-    if (p < end && *p == close) {
-        ++p;
-        return true;  // an empty cmd is no cmd
-    }
+    if (p < end && *p == close) return p + 1;  // an empty cmd is no cmd
     while (true) {
-        if (p >= end || *p != '"') return false;
+        if (p >= end || *p != '"') return nullptr;
         bool escaped;
         const char* q;
         if (object) {  // the key: only checked
             q = scan_string(p + 1, end, escaped);
-            if (!q) return false;
+            if (!q) return nullptr;
             p = skip_ws(q + 1, end);
-            if (p >= end || *p != ':') return false;
+            if (p >= end || *p != ':') return nullptr;
             p = skip_ws(p + 1, end);
-            if (p >= end || *p != '"') return false;
+            if (p >= end || *p != '"') return nullptr;
         }
         q = scan_string(p + 1, end, escaped);
-        if (!q || escaped) return false;
+        if (!q || escaped) return nullptr;
         const std::string_view text(p + 1, static_cast<std::size_t>(q - p - 1));
-        if (method_is_empty(command_method(text))) return false;
+        if (method_is_empty(command_method(text))) return nullptr;
         list.push_back(text);
         p = skip_ws(q + 1, end);
-        if (p >= end) return false;
+        if (p >= end) return nullptr;
         if (*p == close) {
-            ++p;
             present |= bit(s);
-            return true;
+            return p + 1;
         }
-        if (*p != ',') return false;
+        if (*p != ',') return nullptr;
         p = skip_ws(p + 1, end);
     }
 }
