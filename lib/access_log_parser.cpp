@@ -217,12 +217,14 @@ struct AccessLogParser::Memo {
     }
 
     Sym ip(SymbolTable& symbols, std::string_view client) {
+        if (const Sym sym = ips.find_last(client); sym != kNoSym) return sym;
         const std::size_t set = ips.set_of(client);
         if (const Sym sym = ips.find(set, client); sym != kNoSym) return sym;
         return ips.put(set, client, symbols.intern(client));
     }
 
     Sym webhook(SymbolTable& symbols, std::string_view raw) {
+        if (const Sym sym = webhooks.find_last(raw); sym != kNoSym) return sym;
         const std::size_t set = webhooks.set_of(raw);
         if (const Sym sym = webhooks.find(set, raw); sym != kNoSym) return sym;
         if (const Sym sym = webhooks.revive(set, raw, symbols); sym != kNoSym) return sym;
@@ -252,6 +254,7 @@ struct AccessLogParser::Memo {
 
     // kNoSym when the raw text names no method.
     Sym method(SymbolTable& symbols, std::string_view raw) {
+        if (const Sym sym = methods.find_last(raw); sym != kNoSym) return sym;
         const std::size_t set = methods.set_of(raw);
         if (const Sym sym = methods.find(set, raw); sym != kNoSym) return sym;
         NameBuf name;
@@ -263,6 +266,7 @@ struct AccessLogParser::Memo {
     }
 
     Sym portal(SymbolTable& symbols, std::string_view host) {
+        if (const Sym sym = portals.find_last(host); sym != kNoSym) return sym;
         const std::size_t set = portals.set_of(host);
         if (const Sym sym = portals.find(set, host); sym != kNoSym) return sym;
         NameBuf name;

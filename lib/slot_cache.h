@@ -50,9 +50,14 @@ public:
     std::size_t set_of(std::string_view key) const {
         return static_cast<std::size_t>(hash(key)) & (slots_.size() - 2);
     }
-    Sym find(std::size_t set, std::string_view key) const {
-        if (holds(slots_[set], key)) return slots_[set].sym;
-        if (holds(slots_[set + 1], key)) return slots_[set + 1].sym;
+    // The entry found or made last, when `key` is its key: no hash at all. A log repeats a
+    // portal, an address or an integration on consecutive lines more often than not.
+    Sym find_last(std::string_view key) const {
+        return holds(slots_[last_], key) ? slots_[last_].sym : kNoSym;
+    }
+    Sym find(std::size_t set, std::string_view key) {
+        if (holds(slots_[set], key)) return slots_[last_ = set].sym;
+        if (holds(slots_[set + 1], key)) return slots_[last_ = set + 1].sym;
         return kNoSym;
     }
     // The newest entry of a set goes first; the older one moves to second place. `name`,
@@ -62,11 +67,13 @@ public:
         slots_[set].key.assign(key);
         slots_[set].sym = sym;
         slots_[set].name.assign(name);
+        last_ = set;
         return sym;
     }
     // The id of `key`, made by `make(key)` (which interns) on a miss.
     template <class Make>
     Sym get(std::string_view key, Make&& make) {
+        if (const Sym sym = find_last(key); sym != kNoSym) return sym;
         const std::size_t set = set_of(key);
         if (const Sym sym = find(set, key); sym != kNoSym) return sym;
         return put(set, key, make(key));
@@ -78,8 +85,10 @@ public:
     // Interns again the kept name of `key` whose id clear() forgot; kNoSym when there is none.
     Sym revive(std::size_t set, std::string_view key, SymbolTable& symbols) {
         for (Slot* s : {&slots_[set], &slots_[set + 1]}) {
-            if (s->sym == kNoSym && !s->name.empty() && std::string_view(s->key) == key)
+            if (s->sym == kNoSym && !s->name.empty() && std::string_view(s->key) == key) {
+                last_ = static_cast<std::size_t>(s - slots_.data());
                 return s->sym = symbols.intern(s->name);
+            }
         }
         return kNoSym;
     }
@@ -121,6 +130,7 @@ private:
         return s.sym != kNoSym && s.key.size() == key.size() && same_bytes(s.key.data(), key.data(), key.size());
     }
     std::vector<Slot> slots_;
+    std::size_t last_ = 0;  // see find_last()
 };
 
 }  // namespace b24
