@@ -134,7 +134,9 @@ inline std::size_t find_char(std::string_view s, std::size_t p, char c) {
     return std::string_view::npos;
 }
 
-inline std::size_t find_space(std::string_view line, std::size_t p) { return find_char(line, p, ' '); }
+inline std::size_t find_space(std::string_view line, std::size_t p) {
+    return find_char(line, p, ' ');
+}
 
 // s.substr(pos, n) for a pos known to be within s: no range check (which kept substr out
 // of line on the hot path).
@@ -201,7 +203,8 @@ struct AccessLogParser::Memo {
             const unsigned lo = static_cast<unsigned char>(text[19]) - '0';
             if (hi <= 9 && lo <= 9 && hi * 10 + lo <= 60) {
                 const auto second = static_cast<std::int64_t>(hi * 10 + lo);
-                const auto last_second = static_cast<std::int64_t>((last_time[18] - '0') * 10 + (last_time[19] - '0'));
+                const auto last_second =
+                    static_cast<std::int64_t>((last_time[18] - '0') * 10 + (last_time[19] - '0'));
                 last_t_us += (second - last_second) * 1'000'000;
                 last_time[18] = text[18];
                 last_time[19] = text[19];

@@ -864,11 +864,11 @@ bool NdjsonParser::Impl::take_cmd(Slot s, od::value& v, od::json_type t, int dep
 // The fast path: one hand-written pass for lines whose every part it knows: an object of
 // keys without escapes, values that are strings, numbers, literals, a nested "time" or
 // "params" object, a "cmd" array or object of strings, or (for keys it does not read) any
-// JSON value without \u escapes. It fills exactly the per-line state the full walk would, and gives up
-// (false) on anything else, including every line the full path would call bad for a field
-// or for its JSON; the full path then reads the line from scratch. So the two paths can only
-// disagree on a line the fast path takes, which tests compare over many generated and
-// mutated lines.
+// JSON value without \u escapes. It fills exactly the per-line state the full walk would,
+// and gives up (false) on anything else, including every line the full path would call bad
+// for a field or for its JSON; the full path then reads the line from scratch. So the two
+// paths can only disagree on a line the fast path takes, which tests compare over many
+// generated and mutated lines.
 bool NdjsonParser::Impl::fast_line(const char* p, const char* end) {
     p = skip_ws(p, end);
     if (p >= end || *p != '{') return false;
@@ -1068,7 +1068,8 @@ bool NdjsonParser::Impl::full_line(std::string_view line) {
                                              line.size() + kLinePadding);
     od::document doc;
     if (auto err = parser.iterate(input).get(doc))
-        return bad(err == simdjson::UTF8_ERROR ? "not valid JSON: invalid UTF-8" : "not valid JSON");
+        return bad(err == simdjson::UTF8_ERROR ? "not valid JSON: invalid UTF-8"
+                                               : "not valid JSON");
     od::json_type t;
     if (doc.type().get(t)) return bad_json();
     if (t != od::json_type::object) return bad("not a JSON object");
@@ -1126,15 +1127,13 @@ LineKind NdjsonParser::Impl::finish(Hit& out) {
         out.integration = unknown;
     }
     const int ip = first_present({kIp, kClientIp, kRemoteAddr});
-    out.ip = ip == kNone ? kNoSym
-                         : ips.get(str[ip], [&](std::string_view v) { return ctx.symbols->intern(v); });
+    const auto intern = [&](std::string_view v) { return ctx.symbols->intern(v); };
+    out.ip = ip == kNone ? kNoSym : ips.get(str[ip], intern);
     const int cost = first_present({kCost, kDuration, kTimeDuration});
     out.cost_us = cost == kNone ? kUnknownCost : num[cost];
     out.plan = plan;
     out.status = (present & bit(kStatus)) ? static_cast<std::int32_t>(num[kStatus]) : 0;
-    out.error = (present & bit(kError))
-                    ? errors.get(str[kError], [&](std::string_view v) { return ctx.symbols->intern(v); })
-                    : kNoSym;
+    out.error = (present & bit(kError)) ? errors.get(str[kError], intern) : kNoSym;
     out.cmds.clear();
     // Only a batch carries commands (SPEC §2.1); elsewhere `cmd` is checked, then ignored.
     const int cmd = first_present({kCmd, kParamsCmd});

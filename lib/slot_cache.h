@@ -110,10 +110,10 @@ private:
         } else if (n >= 4) {
             tail = load_bytes(p, 4) | load_bytes(p + n - 4, 4) << 32;
         } else {
-            tail = n == 0 ? 0
-                          : static_cast<std::uint64_t>(static_cast<unsigned char>(p[0])) |
-                                static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8 |
-                                static_cast<std::uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16;
+            const auto byte = [&](std::size_t i) {
+                return static_cast<std::uint64_t>(static_cast<unsigned char>(p[i]));
+            };
+            tail = n == 0 ? 0 : byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16;
         }
         // A product's low bits only see the factors' low bits: fold the high half down
         // before the last multiply, so every byte reaches the low bits that pick the set.
@@ -127,7 +127,8 @@ private:
         std::string name;  // see put()
     };
     static bool holds(const Slot& s, std::string_view key) {
-        return s.sym != kNoSym && s.key.size() == key.size() && same_bytes(s.key.data(), key.data(), key.size());
+        return s.sym != kNoSym && s.key.size() == key.size() &&
+               same_bytes(s.key.data(), key.data(), key.size());
     }
     std::vector<Slot> slots_;
     std::size_t last_ = 0;  // see find_last()

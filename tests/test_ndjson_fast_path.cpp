@@ -91,9 +91,11 @@ const std::vector<std::string> kNested = {"start", "duration", "operating", "cmd
                                           "x", "\\u0073tart", "Start"};
 const std::vector<std::string> kNumbers = {
     "0", "-0", "1795000000.123456", "1795000002.5", "1764228392", "0.084468", "19.31980728",
-    "1e5", "1.5E-3", "2.5e+1", "2E2", "-2e2", "200E0", "0e0", "-1", "-0.5", "200", "503", "2147483647", "2147483648",
+    "1e5", "1.5E-3", "2.5e+1", "2E2", "-2e2", "200E0", "0e0", "-1", "-0.5", "200", "503",
+    "2147483647", "2147483648",
     "-2147483649", "99999999999999999999999", "0.0000005", "1e400", "-9223372036855", "1e-7",
-    "1.0000005", "123456789012.1234567", "-0.000001", "-0.0000005", "-0.00000049", "01", "1.", "-", "+1", ".5", "1e", "NaN", "1.5x",
+    "1.0000005", "123456789012.1234567", "-0.000001", "-0.0000005", "-0.00000049", "01", "1.",
+    "-", "+1", ".5", "1e", "NaN", "1.5x",
     "0x10", "1e+", "--1", "1.2.3"};
 const std::vector<std::string> kStrings = {
     "\"acme.bitrix24.com\"", "\"Acme.Bitrix24.COM\"", "\"\"", "\"crm.deal.list\"",
@@ -104,11 +106,13 @@ const std::vector<std::string> kStrings = {
     "\"2025-11-27T07:26:32\\u005a\"", "\"2016-12-31T23:59:60Z\"", "\"1764228392\"",
     "\"a\\\"b\"", "\"a\\\\b\"", "\"a\\/b\"", "\"tab\\there\"", "\"\\b\\f\\n\\r\\t\"",
     "\"\\u0041\"", "\"\\u00e9\"", "\"\\ud83d\\ude00\"", "\"\\ud800\"", "\"\\udc00\"",
-    "\"\\ud800\\u0041\"", "\"\\u00\"", "\"\\x\"", "\"\\\"", "\"пример.рф\"", "\"caf\xc3\xa9\"",
+    "\"\\ud800\\u0041\"", "\"\\u00\"", "\"\\x\"", "\"\\\"", "\"пример.рф\"",
+    "\"caf\xc3\xa9\"",
     "\"\xf0\x9f\x98\x80\"", "\"\xef\xbf\xbf\"", "\"\xf4\x8f\xbf\xbf\"", "\"\xf4\x90\x80\x80\"",
     "\"\xff\"", "\"\xc0\x80\"", "\"\xc3\"", "\"\xe0\x80\x80\"", "\"\xed\xa0\x80\"",
     "\"\xed\x9f\xbf\"", "\"\xf0\x8f\xbf\xbf\"", "\"\x80\"", "\"a\x01\"", "\"a\tb\"",
-    "\"a\x7f\"", "\"a\x1f\"", "\"\x1f\x20\"", "\"crm.deal.list?start=0\"", "\"?id=1\"", "\"unterminated"};
+    "\"a\x7f\"", "\"a\x1f\"", "\"\x1f\x20\"", "\"crm.deal.list?start=0\"", "\"?id=1\"",
+    "\"unterminated"};
 const std::vector<std::string> kLiterals = {"true", "false", "null", "tru", "nul", "nullx",
                                             "True", "NULL"};
 
@@ -116,7 +120,9 @@ class Gen {
 public:
     explicit Gen(std::uint64_t seed) : rng_(seed) {}
 
-    std::size_t below(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_); }
+    std::size_t below(std::size_t n) {
+        return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_);
+    }
     bool chance(int percent) { return static_cast<int>(below(100)) < percent; }
     template <class T>
     const T& pick(const std::vector<T>& v) { return v[below(v.size())]; }
@@ -163,14 +169,19 @@ public:
     std::string number() {
         std::string s = chance(15) ? "-" : "";
         const std::size_t n_int = 1 + below(14);
-        for (std::size_t i = 0; i < n_int; ++i)
-            s += static_cast<char>('0' + (i == 0 && n_int > 1 && !chance(3) ? 1 + below(9) : below(10)));
+        for (std::size_t i = 0; i < n_int; ++i) {
+            const bool lead = i == 0 && n_int > 1 && !chance(3);  // mostly no leading zero
+            s += static_cast<char>('0' + (lead ? 1 + below(9) : below(10)));
+        }
         if (chance(80)) {
             s += '.';
             const std::size_t n_frac = below(chance(90) ? 12 : 22);
-            for (std::size_t i = 0; i < n_frac; ++i) s += static_cast<char>('0' + (chance(30) ? 5 : below(10)));
+            for (std::size_t i = 0; i < n_frac; ++i)
+                s += static_cast<char>('0' + (chance(30) ? 5 : below(10)));
         }
-        if (chance(5)) s += (chance(50) ? "e" : "E") + std::string(chance(50) ? "-" : "") + std::to_string(below(25));
+        if (chance(5))
+            s += (chance(50) ? "e" : "E") + std::string(chance(50) ? "-" : "") +
+                 std::to_string(below(25));
         return s;
     }
 
@@ -209,12 +220,16 @@ public:
             static const std::vector<std::string> kPortalKeys = {"portal", "domain", "host"};
             member(pick(kPortalKeys), chance(85) ? "\"acme.bitrix24.com\"" : pick(kStrings));
             const bool batch = chance(15);
-            member("method", batch ? "\"batch\"" : chance(85) ? "\"crm.deal.list\"" : pick(kStrings));
+            member("method",
+                   batch ? "\"batch\"" : chance(85) ? "\"crm.deal.list\"" : pick(kStrings));
             static const std::vector<std::string> kWho = {"app", "webhook"};
-            if (chance(80)) member(pick(kWho), chance(85) ? "\"3/f9c9796b2f4ac26f\"" : pick(kStrings));
+            if (chance(80))
+                member(pick(kWho), chance(85) ? "\"3/f9c9796b2f4ac26f\"" : pick(kStrings));
             static const std::vector<std::string> kIp = {"ip", "client_ip", "remote_addr"};
             if (chance(80)) member(pick(kIp), chance(85) ? "\"198.51.100.40\"" : pick(kStrings));
-            if (chance(80)) member("duration", chance(70) ? "0.084468" : chance(50) ? number() : pick(kNumbers));
+            if (chance(80))
+                member("duration",
+                       chance(70) ? "0.084468" : chance(50) ? number() : pick(kNumbers));
             if (chance(80)) member("status", chance(85) ? "200" : pick(kNumbers));
             if (chance(15)) member("error", pick(kStrings));
             if (chance(15)) member("plan", chance(50) ? "\"enterprise\"" : pick(kStrings));
@@ -284,7 +299,8 @@ TEST_CASE("ndjson fast path: the same outcome as the full path on generated line
 
 TEST_CASE("ndjson fast path: the same outcome on edge lines", "[ndjson][fast]") {
     Differ d;
-    const std::string base = R"("ts":1795000002.504385,"portal":"acme.bitrix24.com","method":"crm.deal.list")";
+    const std::string base =
+        R"("ts":1795000002.504385,"portal":"acme.bitrix24.com","method":"crm.deal.list")";
     for (const std::string& l : std::vector<std::string>{
              "{" + base + "}", " {" + base + "} ", "\t{" + base + "}\r", "\f{" + base + "}",
              "{" + base + "}\v", "{" + base + "}\n", "{" + base + "}x", "{" + base + "}{}",
@@ -296,7 +312,8 @@ TEST_CASE("ndjson fast path: the same outcome on edge lines", "[ndjson][fast]") 
              "{" + base + ",\"time\":{\"start\":1,\"start\":2}}",
              "{" + base + ",\"time\":5}", "{" + base + ",\"time\":[1]}",
              "{" + base + ",\"params\":{\"cmd\":[\"a.b\"]},\"method\":\"batch\"}",
-             R"({"ts":1,"portal":"p","method":"batch","cmd":["a.b","c.d?x"],"params":{"cmd":["e.f"]}})",
+             R"({"ts":1,"portal":"p","method":"batch","cmd":["a.b","c.d?x"],)"
+             R"("params":{"cmd":["e.f"]}})",
              R"({"ts":1,"portal":"p","method":"batch","cmd":[],"params":{"cmd":["e.f"]}})",
              R"({"ts":1,"portal":"p","method":"batch","cmd":{"a":"x.y"}})",
              R"({"ts":1,"portal":"p","method":"m","plan":""})",
