@@ -1,11 +1,8 @@
 // A flat hash map from packed integer ids (e.g. (portal << 32) | method) to dense values:
 // open addressing with linear probing over a compact slot array, values in one vector in
 // insertion order. The replay looks up several such keys per hit; a lookup here touches
-// one slot and one value instead of std::unordered_map's bucket, chain and node, and a
-// power-of-two table needs no division by a prime.
+// one slot and one value instead of std::unordered_map's bucket, chain and node.
 // Value references are invalidated by inserting into the same map.
-// Other key types (equality-comparable, trivially copyable) come with a Hash giving 64
-// bits; the slot is then picked from those bits' product with 2^64/φ.
 #pragma once
 #include <cstdint>
 #include <utility>
@@ -13,11 +10,7 @@
 
 namespace b24 {
 
-struct IdHash {
-    std::uint64_t operator()(std::uint64_t key) const { return key; }
-};
-
-template <class V, class K = std::uint64_t, class Hash = IdHash>
+template <class V>
 class IdMap {
 public:
     struct Entry {
@@ -26,8 +19,8 @@ public:
         bool fresh;           // inserted by this call (value-initialised)
     };
     // The entry of `key`, inserted on first use.
-    Entry try_emplace(const K& key) {
-        if ((keys_.size() + 1) * 2 > slots_.size()) grow();
+    Entry try_emplace(std::uint64_t key) {
+        if ((values_.size() + 1) * 2 > slots_.size()) grow();
         std::size_t i = home(key);
         while (slots_[i].index != kEmpty) {
             if (slots_[i].key == key) return {values_[slots_[i].index], slots_[i].index, false};
@@ -39,23 +32,22 @@ public:
         values_.emplace_back();
         return {values_.back(), index, true};
     }
-    V& operator[](const K& key) { return try_emplace(key).value; }
+    V& operator[](std::uint64_t key) { return try_emplace(key).value; }
 
     std::size_t size() const { return values_.size(); }
     // Entries in insertion order.
-    const K& key_at(std::size_t i) const { return keys_[i]; }
+    std::uint64_t key_at(std::size_t i) const { return keys_[i]; }
     const V& value_at(std::size_t i) const { return values_[i]; }
     V& value_at(std::size_t i) { return values_[i]; }
 
 private:
     static constexpr std::uint32_t kEmpty = 0xffffffffu;
     struct Slot {
-        K key{};
+        std::uint64_t key = 0;
         std::uint32_t index = kEmpty;
     };
-    std::size_t home(const K& key) const {
-        return static_cast<std::size_t>((std::uint64_t{Hash{}(key)} * 0x9E3779B97F4A7C15ull) >>
-                                        shift_);
+    std::size_t home(std::uint64_t key) const {
+        return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_);
     }
     void grow() {
         const std::size_t cap = slots_.empty() ? 16 : slots_.size() * 2;
@@ -73,7 +65,7 @@ private:
     std::vector<Slot> slots_;
     std::size_t mask_ = 0;
     unsigned shift_ = 64;
-    std::vector<K> keys_;
+    std::vector<std::uint64_t> keys_;
     std::vector<V> values_;
 };
 

@@ -175,9 +175,7 @@ std::vector<StatsRow> StatsAggregator::rows() const {
     };
     std::vector<StatsRow> out;
     out.reserve(acc_.size());
-    for (std::size_t i = 0; i < acc_.size(); ++i) {
-        const Key& k = acc_.key_at(i);
-        const Acc& a = acc_.value_at(i);
+    for (const auto& [k, a] : acc_) {
         StatsRow r;
         if (g_.portal) r.portal = name(k.hi >> 32);
         if (g_.integration) r.integration = name(k.hi);

@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "hit.h"
-#include "id_map.h"
 #include "report.h"
 #include "symbols.h"
 
@@ -62,9 +61,8 @@ private:
 
     StatsGrouping g_;
     const SymbolTable& symbols_;
-    IdMap<Acc, Key, KeyHash> acc_;
-    // Consecutive hits mostly share a group. Points at the value last looked up or
-    // inserted, so an insert (which may move every value) always renews it.
+    std::unordered_map<Key, Acc, KeyHash> acc_;
+    // Consecutive hits mostly share a group; element pointers stay valid across rehashing.
     Key last_key_{};
     Acc* last_ = nullptr;
 };
