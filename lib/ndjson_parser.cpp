@@ -74,6 +74,26 @@ constexpr std::array<std::size_t, kSlotCount> kKeyLength = [] {
     return n;
 }();
 
+// Each key as it stands in the line with its closing quote ("ts\""), as two little-endian
+// words and masks: a guessed key is checked with two loads and compares.
+struct KeyPattern {
+    std::uint64_t word[2] = {0, 0};
+    std::uint64_t mask[2] = {0, 0};
+};
+constexpr std::array<KeyPattern, kSlotCount> kKeyPattern = [] {
+    std::array<KeyPattern, kSlotCount> patterns{};
+    for (int s = 0; s < kSlotCount; ++s) {
+        const std::string_view name = kSlotName[s].substr(kSlotName[s].size() - kKeyLength[s]);
+        for (std::size_t i = 0; i <= name.size(); ++i) {  // 16 bytes hold the longest
+            const auto byte = static_cast<unsigned char>(i < name.size() ? name[i] : '"');
+            patterns[s].word[i / 8] |= std::uint64_t{byte} << (8 * (i % 8));
+            patterns[s].mask[i / 8] |= std::uint64_t{0xff} << (8 * (i % 8));
+        }
+    }
+    return patterns;
+}();
+static_assert(std::string_view("remote_addr").size() < 16, "a key and its quote fit 16 bytes");
+
 constexpr std::uint32_t bit(int s) { return std::uint32_t{1} << s; }
 
 Slot top_slot(std::string_view k) {
@@ -387,6 +407,15 @@ std::size_t utf8_sequence(const char* p, const char* end) {
     return 0;
 }
 
+// Is the key at k (after its opening quote) the name of slot s? Reads 16 bytes (padding).
+bool key_is(const char* k, Slot s) {
+    if constexpr (std::endian::native != std::endian::little) return false;
+    std::uint64_t w[2];
+    std::memcpy(w, k, 16);
+    const KeyPattern& kp = kKeyPattern[s];
+    return (((w[0] ^ kp.word[0]) & kp.mask[0]) | ((w[1] ^ kp.word[1]) & kp.mask[1])) == 0;
+}
+
 // Offset of the first byte of the 16 at p that stops the plain scan of a string ('"', '\\',
 // a control or a non-ASCII byte), or 16 when there is none.
 unsigned first_special(const char* p) {
@@ -624,6 +653,13 @@ struct NdjsonParser::Impl {
     std::array<std::vector<std::string_view>, 2> cmds;  // cmd, params.cmd
     bool field_bad = false;
     std::string* reason = nullptr;
+    // The top-level key that followed each key (index: its slot, kSlotCount for an unknown
+    // key, kSlotCount + 1 for the start) on the last line: the fast path's first guess.
+    std::array<Slot, kSlotCount + 2> next_key = [] {
+        std::array<Slot, kSlotCount + 2> a{};
+        a.fill(kNone);
+        return a;
+    }();
     bool fast_enabled = true;  // tests turn it off to compare with the full path
     bool last_fast = false;    // the last line was read by the fast path
 
@@ -881,12 +917,23 @@ bool NdjsonParser::Impl::fast_line(const char* p, const char* end) {
 
 // Members of an object from p (after its '{'); returns the position after its '}'.
 const char* NdjsonParser::Impl::fast_object(const char* p, const char* end, Slot parent) {
+    int prev = kSlotCount + 1;  // the key before (kSlotCount: an unknown one; + 1: none)
     p = skip_ws(p, end);
     if (p < end && *p == '}') return p + 1;
     while (true) {
         if (p >= end || *p != '"') return nullptr;
-        // A name we read is matched on the raw bytes, with no scan for the key's end.
-        const Slot s = parent == kNone ? top_slot_raw(p + 1) : nested_slot_raw(parent, p + 1);
+        // A name we read is matched on the raw bytes, with no scan for the key's end. At the
+        // top, the key that followed the previous one last time is tried first: a logger
+        // writes its keys in one order.
+        Slot s;
+        if (parent == kNone) {
+            const Slot guess = next_key[prev];
+            s = guess != kNone && key_is(p + 1, guess) ? guess : top_slot_raw(p + 1);
+            next_key[prev] = s;
+            prev = s == kNone ? kSlotCount : s;
+        } else {
+            s = nested_slot_raw(parent, p + 1);
+        }
         const char* key_end;
         if (s != kNone) {
             key_end = p + 1 + kKeyLength[s];
