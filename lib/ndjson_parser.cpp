@@ -969,6 +969,8 @@ const char* NdjsonParser::Impl::fast_object(const char* p, const char* end, Slot
 }
 
 // The value of a slot, as take() reads it; nullptr for anything take() would not accept.
+// The slot decides first what to expect: each key's value has one type line after line,
+// where the first byte alone alternates between string and number.
 const char* NdjsonParser::Impl::fast_take(Slot s, const char* p, const char* end) {
     if (p >= end) return nullptr;
     const char c = *p;
@@ -976,72 +978,78 @@ const char* NdjsonParser::Impl::fast_take(Slot s, const char* p, const char* end
         if (static_cast<std::size_t>(end - p) < 4 || std::memcmp(p, "null", 4) != 0) return nullptr;
         return p + 4;
     }
-    if (c == '-' || is_digit(c)) {
-        switch (s) {
-            case kTs: case kTimeStart: case kTimestamp: case kAtTimestamp:
-            case kCost: case kDuration: case kTimeDuration: case kOperating: case kTimeOperating: {
+    const bool number = c == '-' || is_digit(c);
+    switch (s) {
+        case kTs: case kTimeStart: case kTimestamp: case kAtTimestamp: {
+            if (number) {
                 std::int64_t us;
                 p = scan_micros(p, end, us);
-                if (!p || (us < 0 && s != kTs && s != kTimeStart && s != kTimestamp &&
-                           s != kAtTimestamp))
-                    return nullptr;
+                if (!p) return nullptr;
                 num[s] = us;
                 break;
             }
-            case kStatus: case kStart: case kParamsStart: {
-                // A JSON integer: no leading zero, no fraction or exponent after it (the full
-                // path decides those lines: field fault or broken JSON).
-                const bool negative = c == '-';
-                const char* const first = p + negative;
-                std::uint64_t v = 0;
-                p = digits(first, end, v);
-                const auto n = p - first;
-                if (n == 0 || (n > 1 && *first == '0') ||
-                    (p < end && (*p == '.' || *p == 'e' || *p == 'E')))
-                    return nullptr;
-                if (s != kStatus) break;
-                // An HTTP status: more than 10 digits is out of int32 range anyway.
-                if (n > 10) return nullptr;
-                const auto value = static_cast<std::int64_t>(v) * (negative ? -1 : 1);
-                if (value < INT32_MIN || value > INT32_MAX) return nullptr;
-                num[s] = value;
-                break;
-            }
-            default:
-                return nullptr;  // a number where a string or a cmd belongs
+            if (c != '"') return nullptr;
+            bool escaped;
+            const char* q = scan_string(p + 1, end, escaped);
+            if (!q || escaped) return nullptr;  // escaped: the text is not the value
+            const auto us =
+                rfc3339_to_micros(std::string_view(p + 1, static_cast<std::size_t>(q - p - 1)));
+            if (!us) return nullptr;
+            num[s] = *us;
+            p = q + 1;
+            break;
         }
-    } else if (c == '"') {
-        bool escaped;
-        const char* q = scan_string(p + 1, end, escaped);
-        if (!q) return nullptr;
-        const std::string_view text(p + 1, static_cast<std::size_t>(q - p - 1));
-        p = q + 1;
-        switch (s) {
-            case kTs: case kTimeStart: case kTimestamp: case kAtTimestamp: {
-                if (escaped) return nullptr;  // the text is not the value
-                const auto us = rfc3339_to_micros(text);
-                if (!us) return nullptr;
-                num[s] = *us;
+        case kCost: case kDuration: case kTimeDuration: case kOperating: case kTimeOperating: {
+            std::int64_t us;
+            if (!number) return nullptr;
+            p = scan_micros(p, end, us);
+            if (!p || us < 0) return nullptr;
+            num[s] = us;
+            break;
+        }
+        case kStatus: case kStart: case kParamsStart: {
+            if (c == '"' && s != kStatus) {  // start may be a string: read for validity only
+                bool escaped;
+                const char* q = scan_string(p + 1, end, escaped);
+                if (!q) return nullptr;
+                p = q + 1;
                 break;
             }
-            case kStart: case kParamsStart:
-                break;  // read for validity only
-            case kCost: case kDuration: case kTimeDuration: case kOperating: case kTimeOperating:
-            case kStatus: case kCmd: case kParamsCmd:
+            if (!number) return nullptr;
+            // A JSON integer: no leading zero, no fraction or exponent after it (the full
+            // path decides those lines: field fault or broken JSON).
+            const bool negative = c == '-';
+            const char* const first = p + negative;
+            std::uint64_t v = 0;
+            p = digits(first, end, v);
+            const auto n = p - first;
+            if (n == 0 || (n > 1 && *first == '0') ||
+                (p < end && (*p == '.' || *p == 'e' || *p == 'E')))
                 return nullptr;
-            default:  // the string fields
-                if (escaped) return nullptr;
-                if (text.empty()) {
-                    empty |= bit(s);
-                    return p;
-                }
-                str[s] = text;
-                break;
+            if (s != kStatus) break;
+            // An HTTP status: more than 10 digits is out of int32 range anyway.
+            if (n > 10) return nullptr;
+            const auto value = static_cast<std::int64_t>(v) * (negative ? -1 : 1);
+            if (value < INT32_MIN || value > INT32_MAX) return nullptr;
+            num[s] = value;
+            break;
         }
-    } else if ((c == '[' || c == '{') && (s == kCmd || s == kParamsCmd)) {
-        return fast_cmd(s, p, end);
-    } else {
-        return nullptr;
+        case kCmd: case kParamsCmd:
+            return c == '[' || c == '{' ? fast_cmd(s, p, end) : nullptr;
+        default: {  // the string fields
+            if (c != '"') return nullptr;
+            bool escaped;
+            const char* q = scan_string(p + 1, end, escaped);
+            if (!q || escaped) return nullptr;
+            const std::string_view text(p + 1, static_cast<std::size_t>(q - p - 1));
+            p = q + 1;
+            if (text.empty()) {
+                empty |= bit(s);
+                return p;
+            }
+            str[s] = text;
+            break;
+        }
     }
     present |= bit(s);
     return p;
