@@ -6,6 +6,12 @@
 // everything else is walked only to prove it is valid JSON (On-Demand would otherwise skip
 // it unchecked). Precedence between a name and its aliases is resolved after the pass.
 // Numbers are read from their JSON text, never through double.
+//
+// Two readers fill the same per-line state: a hand-written fast path (fast_line) for the
+// shapes loggers write, and the simdjson walk for everything else. The fast path gives up
+// on anything unusual, so every bad line is judged by the simdjson walk; the names of a hit
+// then go through small caches of the raw text (slot_cache.h), renewed when the symbol
+// table is cleared.
 #include "ndjson_parser.h"
 
 #include <simdjson.h>

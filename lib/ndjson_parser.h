@@ -1,4 +1,5 @@
-// NDJSON hit lines (SPEC §2.1, §3.6), parsed with simdjson On-Demand.
+// NDJSON hit lines (SPEC §2.1, §3.6): a fast path for common lines, simdjson On-Demand for
+// the rest (see ndjson_parser.cpp).
 #pragma once
 #include <memory>
 #include <string>
