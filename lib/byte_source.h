@@ -1,7 +1,7 @@
 // Decompressed bytes of one input: a file or "-" (stdin). Compression is detected from the
 // first bytes (zstd frames, gzip members, else plain), never from the name. Decoding is
-// streaming, in bounded chunks, by default on a background thread so that parsing overlaps
-// with decompression.
+// streaming, in bounded chunks, on the caller's thread (--threads 1; with more threads,
+// FileFeed decodes on a thread of its own and hands whole zstd frames to workers).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -19,9 +19,7 @@ class ByteSource {
 public:
     struct Options {
         std::size_t block_size = std::size_t{1} << 20;  // decompressed bytes per block
-        std::size_t blocks = 4;       // blocks in flight, the one being read included (>= 2)
         std::size_t read_size = std::size_t{1} << 20;  // compressed bytes per read(2)
-        bool background = true;       // decode on a thread of its own
     };
 
     virtual ~ByteSource() = default;

@@ -4,6 +4,14 @@
 
 namespace b24 {
 
+std::optional<LineFormat> detect_format(std::string_view text) {
+    for (const char c : text) {
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v') continue;
+        return c == '{' ? LineFormat::Ndjson : LineFormat::AccessLog;
+    }
+    return std::nullopt;
+}
+
 ChunkParser::ChunkParser(const ParseContext& ctx) : ctx_(ctx), ndjson_(ctx_), access_(ctx_) {}
 
 ChunkParser::~ChunkParser() = default;

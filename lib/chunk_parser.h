@@ -1,9 +1,10 @@
-// Parses a run of whole lines (LineReader::next_run) into hits. On a worker thread the
-// names go to the worker's own symbol table, and the reading thread maps them to the
-// run's table afterwards (ParsePool::names).
+// Parses a run of whole lines (LineReader::next_run, FileFeed's pieces) into hits. On a
+// worker thread the names go to the worker's own symbol table, and the consuming thread
+// maps them to its table afterwards (ParsePool::names).
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,6 +19,10 @@
 namespace b24 {
 
 enum class LineFormat : std::uint8_t { Ndjson, AccessLog };
+
+// The format of a file is decided by its first non-blank byte: '{' is NDJSON, anything
+// else an access log. nullopt while `text` holds only blanks.
+std::optional<LineFormat> detect_format(std::string_view text);
 
 // The result of one run. place.line is the line's index in the run (0-based), place.file
 // is not set. Syms are ids of the parser's table, which held `names_end` names after it.

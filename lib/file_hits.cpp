@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <climits>
-#include <cstring>
 
 #include "parse_pool.h"
 
@@ -10,29 +9,21 @@ namespace b24 {
 
 namespace {
 
-ByteSource::Options source_options(const InputOptions& opt) {
-    ByteSource::Options o;
-    o.background = opt.threads > 1;  // --threads 1: decompress on the calling thread too
-    return o;
-}
-
-// The format of a file is decided by its first non-blank byte: '{' is NDJSON.
-std::optional<LineFormat> detect(std::string_view text) {
-    for (const char c : text) {
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v') continue;
-        return c == '{' ? LineFormat::Ndjson : LineFormat::AccessLog;
-    }
-    return std::nullopt;
-}
+constexpr std::string_view kBom = "\xEF\xBB\xBF";        // a UTF-8 BOM, dropped at file start
+constexpr std::size_t kCarryKeep = std::size_t{4} << 20;  // a longer joined line's room is freed
 
 }  // namespace
 
 FileHits::FileHits(std::string name, std::uint32_t index, const ParseContext& ctx,
-                   InputOptions opt, ParsePool* pool, std::size_t in_flight)
-    : name_(std::move(name)), index_(index), ctx_(ctx), opt_(opt),
-      lines_(ByteSource::open(name_, source_options(opt))), pool_(pool),
-      in_flight_(std::max<std::size_t>(1, in_flight)) {
-    if (!pool_) inline_parser_ = std::make_unique<ChunkParser>(ctx_);
+                   InputOptions opt, ParsePool* pool, const FileFeed::Limits& limits)
+    : name_(std::move(name)), index_(index), ctx_(ctx), opt_(opt), pool_(pool), parser_(ctx_) {
+    if (pool_) {
+        feed_ = std::make_unique<FileFeed>(name_, *pool_, limits);
+    } else {
+        ByteSource::Options o;
+        o.read_size = limits.read_size;
+        lines_ = std::make_unique<LineReader>(ByteSource::open(name_, o));
+    }
 }
 
 FileHits::~FileHits() = default;
@@ -40,7 +31,7 @@ FileHits::~FileHits() = default;
 bool FileHits::next_text(std::string_view& text) {
     if (reader_done_) return false;
     try {
-        if (!lines_.next_run(text)) {
+        if (!lines_->next_run(text)) {
             reader_done_ = true;
             return false;
         }
@@ -51,65 +42,90 @@ bool FileHits::next_text(std::string_view& text) {
     }
     if (first_run_) {
         first_run_ = false;
-        if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // a UTF-8 BOM
+        if (text.substr(0, 3) == kBom) text.remove_prefix(3);
     }
-    if (!format_) format_ = detect(text);
+    if (!format_) format_ = detect_format(text);
     return true;
 }
 
-void FileHits::submit_runs() {
-    std::string_view text;
-    while (pending_runs_.size() < in_flight_ && next_text(text)) {
-        auto buffer = std::make_shared<std::vector<char>>(text.size() + kLinePadding);
-        std::memcpy(buffer->data(), text.data(), text.size());
-        pending_runs_.push_back(
-            pool_->submit(std::move(buffer), text.size(), format_.value_or(LineFormat::Ndjson)));
-    }
-}
-
-void FileHits::take(ParsedRun&& run) {
-    run_ = std::move(run);
+void FileHits::take(ParsedRun& run) {
+    cur_ = &run;
     run_next_ = 0;
     run_first_line_ = lines_seen_ + 1;
-    lines_seen_ += run_.lines;
-    counters_.skipped += run_.skipped;
-    if (!run_.bad.empty()) {
+    lines_seen_ += run.lines;
+    counters_.skipped += run.skipped;
+    if (!run.bad.empty()) {
         if (opt_.strict) {
-            const auto& [index, reason] = run_.bad.front();
+            const auto& [index, reason] = run.bad.front();
             throw Error(name_ + ":" + std::to_string(run_first_line_ + index), "bad line: " + reason);
         }
-        for (const auto& bad : run_.bad)
+        for (const auto& bad : run.bad)
             if (counters_.bad_lines_first.size() < 10)
                 counters_.bad_lines_first.push_back(run_first_line_ + bad.first);
     }
-    counters_.bad_lines += run_.bad_count;
-    remap_ = run_.worker >= 0 ? &pool_->names(run_.worker, run_.names_end, *ctx_.symbols) : nullptr;
+    counters_.bad_lines += run.bad_count;
+    remap_ = run.worker >= 0 ? &pool_->names(run.worker, run.names_end, *ctx_.symbols) : nullptr;
 }
 
-bool FileHits::load_run() {
-    if (pool_) {
-        submit_runs();
-        if (pending_runs_.empty()) return false;
-        ParsedRun run = pending_runs_.front().get();
-        pending_runs_.pop_front();
-        take(std::move(run));
-        submit_runs();
-        return true;
-    }
+bool FileHits::load_inline() {
     std::string_view text;
     if (!next_text(text)) return false;
-    ParsedRun run = std::move(run_);  // reuse its buffers
-    inline_parser_->parse(text, format_.value_or(LineFormat::Ndjson), run);
-    take(std::move(run));
+    parser_.parse(text, format_.value_or(LineFormat::Ndjson), inline_run_);
+    take(inline_run_);
     return true;
 }
 
+void FileHits::parse_joined(LineFormat format, bool newline) {
+    std::size_t skip = 0;
+    if (lines_seen_ == 0 && std::string_view(carry_).substr(0, 3) == kBom) skip = 3;
+    if (newline) carry_.push_back('\n');
+    const std::size_t len = carry_.size();
+    carry_.append(kLinePadding, '\0');  // the parsers read ahead
+    parser_.parse(std::string_view(carry_).substr(skip, len - skip), format, joined_);
+    carry_.clear();
+    if (carry_.capacity() > kCarryKeep) carry_.shrink_to_fit();
+    take(joined_);
+}
+
+bool FileHits::load_piece() {
+    if (piece_run_due_) {
+        piece_run_due_ = false;
+        take(piece_->run);
+        return true;
+    }
+    while (!feed_done_) {
+        if (!feed_->next(piece_)) {
+            feed_done_ = true;
+            if (carry_.empty()) return false;
+            parse_joined(last_format_, false);  // the last line, without a newline
+            return true;
+        }
+        Piece& p = *piece_;
+        last_format_ = p.format;
+        carry_ += p.head;
+        if (p.error) {  // every line before the fault, but one cut by it
+            counters_.read_error = *p.error;
+            feed_done_ = true;
+        }
+        if (p.has_newline) {
+            parse_joined(p.format, true);
+            if (!p.error) carry_ = p.tail;
+            piece_run_due_ = true;
+            return true;
+        }
+        if (p.error) carry_.clear();
+    }
+    return false;
+}
+
+bool FileHits::load_run() { return feed_ ? load_piece() : load_inline(); }
+
 bool FileHits::read_one(Hit& out) {
-    while (run_next_ >= run_.hits.size()) {
+    while (run_next_ >= cur_->hits.size()) {
         if (!load_run()) return false;
     }
-    out = std::move(run_.hits[run_next_++]);
-    if (remap_) {  // parsed on a worker: its ids to the run's
+    out = std::move(cur_->hits[run_next_++]);
+    if (remap_) {  // parsed on a worker: its ids to ours
         const std::vector<Sym>& ids = *remap_;
         auto map = [&ids](Sym& s) {
             if (s != kNoSym) s = ids[s];
@@ -148,8 +164,12 @@ bool FileHits::next(Hit& out) {
             h.t_us = newest_;
         }
         newest_ = std::max(newest_, h.t_us);
-        // Sorted insert; the new hit has the highest line number, so it goes after
-        // every hit with the same time. In-order input appends at the back.
+        // Sorted insert; the new hit has the highest line number, so it goes after every
+        // hit with the same time. In-order input (the common case) appends at the back.
+        if (pending_.empty() || pending_.back().t_us <= h.t_us) {
+            pending_.push_back(std::move(h));
+            continue;
+        }
         auto pos = std::upper_bound(pending_.begin(), pending_.end(), h.t_us,
                                     [](std::int64_t t, const Hit& x) { return t < x.t_us; });
         pending_.insert(pos, std::move(h));

@@ -1,10 +1,10 @@
 // The hits of one input file, in replay order: runs of lines are parsed (format detected
-// from the first non-blank byte), on worker threads when there is a pool, their names
-// interned in input order, and the hits reordered within the skew bound (SPEC §2.3).
+// from the first non-blank byte), on worker threads when there is a pool (file_feed.h),
+// their names interned in input order, and the hits reordered within the skew bound
+// (SPEC §2.3).
 #pragma once
 #include <cstdint>
 #include <deque>
-#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,6 +12,7 @@
 
 #include "chunk_parser.h"
 #include "error.h"
+#include "file_feed.h"
 #include "hit.h"
 #include "line_parse.h"
 #include "line_reader.h"
@@ -35,10 +36,10 @@ struct FileCounters {
 
 class FileHits {
 public:
-    // Opens the file (throws Error for a missing or unreadable one). With a pool, runs are
-    // parsed there, at most `in_flight` at a time; without, on the calling thread.
+    // Opens the file (throws Error for a missing or unreadable one). Without a pool it is
+    // read and parsed on the calling thread; with one, by a FileFeed within `limits`.
     FileHits(std::string name, std::uint32_t index, const ParseContext& ctx, InputOptions opt,
-             ParsePool* pool, std::size_t in_flight);
+             ParsePool* pool, const FileFeed::Limits& limits);
     ~FileHits();
     // The next hit in (t, line) order; false at the end. Read errors end the file and are
     // kept in counters().read_error; with opt.strict a bad line throws.
@@ -48,28 +49,41 @@ public:
 
 private:
     bool read_one(Hit& out);  // the next valid hit in line order
-    bool load_run();          // the next parsed run into run_; false at the end
-    void submit_runs();       // keeps the pool busy with this file's next runs
+    bool load_run();          // the next parsed run into cur_; false at the end
+    bool load_inline();       // without a pool: the next run of lines, parsed here
+    bool load_piece();        // with one: the next piece's runs, lines across pieces joined
     bool next_text(std::string_view& text);  // the next run of lines from the reader
-    void take(ParsedRun&& run);
+    void parse_joined(LineFormat format, bool newline);  // carry_ as one line into joined_
+    void take(ParsedRun& run);  // counts what `run` found; its hits are handed out next
 
     std::string name_;
     std::uint32_t index_;
     const ParseContext& ctx_;
     InputOptions opt_;
-    LineReader lines_;
     ParsePool* pool_;
-    std::size_t in_flight_;
-    std::unique_ptr<ChunkParser> inline_parser_;  // without a pool
+    ChunkParser parser_;  // the calling thread's: every run without a pool, joined lines with
+
+    // Without a pool.
+    std::unique_ptr<LineReader> lines_;
     std::optional<LineFormat> format_;
     bool first_run_ = true;
     bool reader_done_ = false;
-    std::deque<std::future<ParsedRun>> pending_runs_;
-    ParsedRun run_;
-    std::size_t run_next_ = 0;          // next hit of run_ to hand out
-    std::uint64_t run_first_line_ = 0;  // line number of run_'s first line
+    ParsedRun inline_run_;
+
+    // With a pool.
+    std::unique_ptr<FileFeed> feed_;
+    std::unique_ptr<Piece> piece_;
+    bool piece_run_due_ = false;  // piece_->run goes after the joined line
+    bool feed_done_ = false;
+    std::string carry_;           // the start of a line that crosses pieces
+    LineFormat last_format_ = LineFormat::Ndjson;
+    ParsedRun joined_;            // that line, once whole
+
+    ParsedRun* cur_ = &inline_run_;     // the run whose hits are being handed out
+    std::size_t run_next_ = 0;          // next hit of *cur_ to hand out
+    std::uint64_t run_first_line_ = 0;  // line number of *cur_'s first line
     std::uint64_t lines_seen_ = 0;      // lines of every run taken so far
-    const std::vector<Sym>* remap_ = nullptr;  // run_'s ids to ctx_.symbols' (worker runs)
+    const std::vector<Sym>* remap_ = nullptr;  // *cur_'s ids to ctx_.symbols' (worker runs)
 
     std::deque<Hit> pending_;  // sorted by (t, line); the skew buffer
     std::int64_t newest_ = INT64_MIN;

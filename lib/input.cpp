@@ -16,16 +16,16 @@ bool later(const Hit& a, const Hit& b) {  // heap order: the earliest on top
 
 Input::Input(const std::vector<std::string>& files, const ParseContext& ctx, InputOptions opt) {
     if (opt.threads > 1) pool_ = std::make_unique<ParsePool>(opt.threads, ctx);
-    // Runs in flight per file: enough to keep every worker busy, bounded in memory
-    // (a run is about one 1 MiB block) when many files are read at once.
-    const std::size_t in_flight =
-        pool_ ? std::max<std::size_t>(2, (2 * static_cast<std::size_t>(opt.threads) + 2) /
-                                             std::max<std::size_t>(1, files.size()))
-              : 1;
+    // Pieces in flight per file: enough to keep every worker busy, within a bound on memory
+    // (about 48 MiB of decompressed text in all) when many files are read at once.
+    const std::size_t n = std::max<std::size_t>(1, files.size());
+    FileFeed::Limits limits;
+    limits.in_flight = std::max<std::size_t>(2, (2 * static_cast<std::size_t>(opt.threads) + 2) / n);
+    limits.budget = std::max<std::size_t>(4 << 20, (std::size_t{48} << 20) / n);
     files_.reserve(files.size());
     for (std::size_t i = 0; i < files.size(); ++i)
         files_.push_back(std::make_unique<FileHits>(files[i], static_cast<std::uint32_t>(i), ctx,
-                                                    opt, pool_.get(), in_flight));
+                                                    opt, pool_.get(), limits));
     heads_.resize(files_.size());
 }
 

@@ -19,13 +19,22 @@ std::size_t Decoder::fill(char* out, std::size_t cap) {
     return written;
 }
 
+bool Decoder::take(ZstdFrames&, const FrameLimits&) { return false; }
+
 void Decoder::fault(std::uint64_t offset, const std::string& message) const {
-    throw Error(file_->name() + ": byte " + std::to_string(offset), message);
+    fault_at(file_->name(), offset, message);
 }
 
-InputWindow::InputWindow(InputFile& file, std::size_t cap)
-    : file_(file), buf_(std::make_unique<char[]>(std::max<std::size_t>(cap, 64))),
-      cap_(std::max<std::size_t>(cap, 64)) {}
+void fault_at(const std::string& name, std::uint64_t offset, const std::string& message) {
+    throw Error(name + ": byte " + std::to_string(offset), message);
+}
+
+InputWindow::InputWindow(InputFile& file, std::size_t chunk)
+    : InputWindow([&file](char* buf, std::size_t n) { return file.read(buf, n, true); }, chunk,
+                  0) {}
+
+InputWindow::InputWindow(ReadFn read, std::size_t chunk, std::uint64_t base)
+    : read_(std::move(read)), chunk_(std::max<std::size_t>(chunk, 64)), base_(base) {}
 
 bool InputWindow::refill() {
     if (pos_ > 0) {
@@ -34,10 +43,18 @@ bool InputWindow::refill() {
         size_ -= pos_;
         pos_ = 0;
     }
-    if (size_ == cap_) return true;  // callers refill only with few unread bytes
-    std::size_t n = file_.read(buf_.get() + size_, cap_ - size_, true);
-    size_ += n;
-    return n > 0;
+    // Up to the next multiple of chunk_: where every reader of this file ends its reads.
+    const std::size_t n = chunk_ - static_cast<std::size_t>((base_ + size_) % chunk_);
+    if (size_ + n > cap_) {
+        const std::size_t cap = std::max(size_ + n, cap_ + cap_ / 2);
+        auto grown = std::make_unique<char[]>(cap);
+        if (size_ > 0) std::memcpy(grown.get(), buf_.get(), size_);
+        buf_ = std::move(grown);
+        cap_ = cap;
+    }
+    const std::size_t got = read_(buf_.get() + size_, n);
+    size_ += got;
+    return got > 0;
 }
 
 bool InputWindow::ensure(std::size_t k) {

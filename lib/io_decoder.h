@@ -1,15 +1,37 @@
 // Turns the raw bytes of an InputFile into decompressed bytes: plain copy, zstd frames or
-// gzip members. Synchronous; ByteSource runs it on a background thread.
+// gzip members. Synchronous: the caller's thread decodes (see byte_source.h, file_feed.h).
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <algorithm>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "io_input_file.h"
 
 namespace b24::io {
+
+// Whole zstd frames moved out of a stream to be decoded elsewhere (decode_zstd_frames).
+struct ZstdFrames {
+    std::vector<char> bytes;     // the frames as in the file, skippable ones included
+    std::uint64_t offset = 0;    // file offset of bytes[0]
+    std::size_t content = 0;     // decoded size: the sum of the frames' content sizes
+};
+
+// How much take_frames moves at once: frames are added while `content` is below
+// `min_content`; a frame that would take it past `max_content` (or `max_bytes` compressed)
+// stays in the stream, and so does one of unknown content size.
+struct FrameLimits {
+    std::size_t min_content = std::size_t{4} << 20;
+    std::size_t max_content = std::size_t{32} << 20;
+    std::size_t max_bytes = std::size_t{32} << 20;
+};
+
+// Throws Error("NAME: byte OFFSET", message).
+[[noreturn]] void fault_at(const std::string& name, std::uint64_t offset, const std::string& message);
 
 class Decoder {
 public:
@@ -23,6 +45,17 @@ public:
     // every later one) throws it.
     std::size_t fill(char* out, std::size_t cap);
 
+    // Makes fill() return early at the end of each zstd frame, so that take_frames() can
+    // be tried at every frame boundary.
+    void stop_at_frame_ends(bool on) { frame_stops_ = on; }
+    // At a frame boundary of a zstd stream: moves the next whole frames (within `lim`) into
+    // `out` instead of decoding them, and returns true. false where the input does not
+    // allow it (not zstd, inside a frame, a frame that is cut, too big or of unknown size,
+    // a pending fault): fill() goes on as usual.
+    bool take_frames(ZstdFrames& out, const FrameLimits& lim) {
+        return !pending_ && take(out, lim);
+    }
+
     virtual const char* compression() const = 0;
     InputFile& file() { return *file_; }
     const InputFile& file() const { return *file_; }
@@ -30,34 +63,48 @@ public:
 protected:
     // Decodes into out[0, cap), keeping `written` up to date even when it throws.
     virtual void produce(char* out, std::size_t cap, std::size_t& written) = 0;
+    // take_frames() without a pending fault; false unless the format has frames.
+    virtual bool take(ZstdFrames& out, const FrameLimits& lim);
     // Throws Error("NAME: byte OFFSET", message).
     [[noreturn]] void fault(std::uint64_t offset, const std::string& message) const;
 
     std::unique_ptr<InputFile> file_;
+    bool frame_stops_ = false;
 
 private:
     std::exception_ptr pending_;
 };
 
-// The compressed input as a window of up to `cap` bytes, with the file offset of each byte.
-// Chunks are read whole (InputFile::read with full = true), so where a decoder meets a
-// fault, and the offset it reports, depend only on the file's content.
+// The compressed input as a window over the file, with the file offset of each byte.
+// Reads end at multiples of `chunk` (file offsets) and are read whole (InputFile::read with
+// full = true), so the bytes a decoder is handed at each step, where it meets a fault and the
+// offset it reports depend only on the file's content, whoever reads it and from where
+// (a worker that decodes a few frames of the file from memory sees what the file's own
+// decoder would see; see io_zstd.h).
 class InputWindow {
 public:
-    InputWindow(InputFile& file, std::size_t cap);
+    using ReadFn = std::function<std::size_t(char*, std::size_t)>;  // InputFile::read, full
+    InputWindow(InputFile& file, std::size_t chunk);
+    // Over bytes that start at file offset `base` (read() returns them in order).
+    InputWindow(ReadFn read, std::size_t chunk, std::uint64_t base);
     const char* data() const { return buf_.get() + pos_; }
     std::size_t avail() const { return size_ - pos_; }
+    // The unread bytes up to the next multiple of `chunk`: what a decoder takes in one step.
+    std::size_t step() const {
+        return std::min<std::size_t>(avail(), chunk_ - static_cast<std::size_t>(offset() % chunk_));
+    }
     void consume(std::size_t n) { pos_ += n; }
     std::uint64_t offset() const { return base_ + pos_; }  // file offset of data()
-    // Reads more bytes after the unread ones; false at the end of the input.
+    std::size_t chunk() const { return chunk_; }
+    // Reads the next chunk after the unread bytes; false at the end of the input.
     bool refill();
-    // At least `k` (<= 64) unread bytes; false if the input ends before.
+    // At least `k` unread bytes (the window grows for them); false if the input ends before.
     bool ensure(std::size_t k);
 
 private:
-    InputFile& file_;
+    ReadFn read_;
     std::unique_ptr<char[]> buf_;
-    std::size_t cap_, pos_ = 0, size_ = 0;
+    std::size_t chunk_, cap_ = 0, pos_ = 0, size_ = 0;
     std::uint64_t base_ = 0;  // file offset of buf_[0]
 };
 
@@ -68,6 +115,13 @@ std::unique_ptr<Decoder> make_decoder(std::unique_ptr<InputFile> file, std::size
 std::unique_ptr<Decoder> make_plain_decoder(std::unique_ptr<InputFile> file);
 std::unique_ptr<Decoder> make_zstd_decoder(std::unique_ptr<InputFile> file, std::size_t read_size);
 std::unique_ptr<Decoder> make_gzip_decoder(std::unique_ptr<InputFile> file, std::size_t read_size);
+
+// Decodes frames that take_frames() moved out of the file `name` (read in chunks of
+// `chunk` bytes) into `out`, which has room for frames.content bytes; returns how many
+// are good. On a fault, `fault` holds the Error the file's own decoder throws at the same
+// byte, and the bytes before it are returned.
+std::size_t decode_zstd_frames(const ZstdFrames& frames, const std::string& name,
+                               std::size_t chunk, char* out, std::exception_ptr& fault);
 
 // True if the 4 bytes at `p` start a zstd frame or a skippable frame.
 bool is_zstd_magic(const unsigned char* p);

@@ -38,7 +38,7 @@ protected:
             if (!in_member_ && !start_member()) return;
             if (win_.avail() == 0 && !win_.refill()) fault(win_.offset(), "truncated gzip stream");
             zs_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(win_.data()));
-            zs_.avail_in = static_cast<uInt>(win_.avail());  // the window fits in uInt
+            zs_.avail_in = static_cast<uInt>(win_.step());  // one chunk: it fits in uInt
             const uInt in_before = zs_.avail_in;
             const int r = inflate(&zs_, Z_NO_FLUSH);
             win_.consume(in_before - zs_.avail_in);

@@ -1,8 +1,17 @@
 // zstd: one or many frames (as `pzstd` or `cat a.zst b.zst` make), skippable frames
 // allowed, in bounded memory (the frame's window, at most 2^27 bytes by libzstd's default).
+//
+// Two ways to decode, one result. The file's decoder streams: ZstdStream feeds libzstd the
+// window one step at a time (up to the next multiple of the read chunk), so where it meets
+// a fault depends on the bytes only. Whole frames can also be moved out (take) and decoded
+// in one call on another thread (decode_zstd_frames); should that call fail, the same
+// frames are streamed again from memory, with the steps the file's decoder would have
+// taken, to fail at the same byte with the same words.
+#define ZSTD_STATIC_LINKING_ONLY  // ZSTD_getFrameHeader, for the window size
 #include <zstd.h>
 #include <zstd_errors.h>
 
+#include <cstring>
 #include <new>
 
 #include "error.h"
@@ -11,6 +20,9 @@
 namespace b24::io {
 
 namespace {
+
+// The largest window a frame may ask for: libzstd's default limit for streaming (2^27).
+constexpr unsigned long long kMaxWindow = 1ull << ZSTD_WINDOWLOG_LIMIT_DEFAULT;
 
 // True if the `n` (< 4) bytes at `p` begin a frame magic or a skippable frame magic.
 bool is_magic_prefix(const unsigned char* p, std::size_t n) {
@@ -31,24 +43,35 @@ struct WrittenSync {
     ~WrittenSync() { written = out.pos; }
 };
 
-class ZstdDecoder final : public Decoder {
-public:
-    ZstdDecoder(std::unique_ptr<InputFile> file, std::size_t read_size)
-        : Decoder(std::move(file)), win_(*file_, read_size), dctx_(ZSTD_createDCtx()) {
-        if (dctx_ == nullptr) throw std::bad_alloc();
-    }
-    ~ZstdDecoder() override { ZSTD_freeDCtx(dctx_); }
-    const char* compression() const override { return "zstd"; }
+struct DCtxFree {
+    void operator()(ZSTD_DCtx* d) const { ZSTD_freeDCtx(d); }
+};
+using DCtxPtr = std::unique_ptr<ZSTD_DCtx, DCtxFree>;
 
-protected:
-    void produce(char* out, std::size_t cap, std::size_t& written) override {
+DCtxPtr make_dctx() {
+    DCtxPtr d(ZSTD_createDCtx());
+    if (!d) throw std::bad_alloc();
+    return d;
+}
+
+// A zstd stream over a window: the decoding loop both ways of decoding share.
+class ZstdStream {
+public:
+    ZstdStream(InputWindow& win, const std::string& name) : win_(win), name_(name), dctx_(make_dctx()) {}
+
+    // Decodes into out[0, cap) (see Decoder::produce); with `frame_stops`, returns at the
+    // end of a frame once some bytes are written.
+    void produce(char* out, std::size_t cap, std::size_t& written, bool frame_stops) {
         ZSTD_outBuffer o{out, cap, 0};
         WrittenSync sync{written, o};
         while (o.pos < o.size) {
-            if (!in_frame_ && !start_frame()) return;
-            ZSTD_inBuffer in{win_.data(), win_.avail(), 0};
+            if (!in_frame_) {
+                if (frame_stops && o.pos > 0) return;
+                if (!start_frame()) return;
+            }
+            ZSTD_inBuffer in{win_.data(), win_.step(), 0};
             const std::size_t out_before = o.pos;
-            const std::size_t r = ZSTD_decompressStream(dctx_, &o, &in);
+            const std::size_t r = ZSTD_decompressStream(dctx_.get(), &o, &in);
             win_.consume(in.pos);
             if (ZSTD_isError(r)) fail(r);
             if (r == 0) {  // frame decoded and flushed
@@ -58,13 +81,50 @@ protected:
             if (in.pos == 0 && o.pos == out_before) {
                 // zstd takes every input byte it is given, so no progress means it needs
                 // more input; the end of the input here is inside a frame.
-                if (win_.avail() > 0) fault(win_.offset(), "zstd decoder made no progress");
-                if (!win_.refill()) fault(win_.offset(), "truncated zstd stream");
+                if (in.size > 0) fault_at(name_, win_.offset(), "zstd decoder made no progress");
+                if (!win_.refill()) fault_at(name_, win_.offset(), "truncated zstd stream");
             }
         }
     }
 
+    // See Decoder::take_frames.
+    bool take(ZstdFrames& out, const FrameLimits& lim) {
+        if (in_frame_) return false;
+        std::size_t taken = 0, content = 0;
+        while (content < lim.min_content) {
+            std::size_t size = frame_size(taken, lim.max_bytes);
+            if (size == 0) break;
+            const char* p = win_.data() + taken;
+            ZSTD_frameHeader h;
+            if (ZSTD_getFrameHeader(&h, p, size) != 0) break;
+            if (h.frameType == ZSTD_frame &&
+                (h.frameContentSize == ZSTD_CONTENTSIZE_UNKNOWN || h.windowSize > kMaxWindow))
+                break;  // the stream decodes it (within bounded memory) or refuses it
+            const std::size_t add = h.frameType == ZSTD_frame ? h.frameContentSize : 0;
+            if (add > lim.max_content - content) break;
+            taken += size;
+            content += add;
+        }
+        if (taken == 0) return false;
+        out.offset = win_.offset();
+        out.bytes.assign(win_.data(), win_.data() + taken);
+        out.content = content;
+        win_.consume(taken);
+        return true;
+    }
+
 private:
+    // The compressed size of the frame `at` bytes into the window, reading up to `max`
+    // bytes for it; 0 if it is not whole within them (cut, corrupt, or too big).
+    std::size_t frame_size(std::size_t at, std::size_t max) {
+        for (;;) {
+            const std::size_t r = ZSTD_findFrameCompressedSize(win_.data() + at, win_.avail() - at);
+            if (!ZSTD_isError(r)) return r;
+            if (ZSTD_getErrorCode(r) != ZSTD_error_srcSize_wrong) return 0;
+            if (win_.avail() - at >= max || !win_.ensure(win_.avail() + 1)) return 0;
+        }
+    }
+
     // At a frame boundary: false at a clean end; throws unless a frame starts here.
     bool start_frame() {
         if (!win_.ensure(4)) {
@@ -72,33 +132,97 @@ private:
             // 1 to 3 bytes left: the start of a cut-off frame, or garbage.
             const bool prefix = is_magic_prefix(
                 reinterpret_cast<const unsigned char*>(win_.data()), win_.avail());
-            if (prefix) fault(win_.offset() + win_.avail(), "truncated zstd stream");
-            fault(win_.offset(), "trailing garbage after zstd stream");
+            if (prefix) fault_at(name_, win_.offset() + win_.avail(), "truncated zstd stream");
+            fault_at(name_, win_.offset(), "trailing garbage after zstd stream");
         }
         if (!is_zstd_magic(reinterpret_cast<const unsigned char*>(win_.data())))
-            fault(win_.offset(), "trailing garbage after zstd stream");
+            fault_at(name_, win_.offset(), "trailing garbage after zstd stream");
         in_frame_ = true;
         return true;
     }
 
     [[noreturn]] void fail(std::size_t code) {
         if (ZSTD_getErrorCode(code) == ZSTD_error_frameParameter_windowTooLarge)
-            fault(win_.offset(), "zstd frame needs a window larger than 128 MiB "
-                                 "(made with --long?), refused to bound memory");
-        if (ZSTD_getErrorCode(code) == ZSTD_error_memory_allocation)
-            throw std::bad_alloc();
-        fault(win_.offset(), std::string("corrupt zstd stream: ") + ZSTD_getErrorName(code));
+            fault_at(name_, win_.offset(), "zstd frame needs a window larger than 128 MiB "
+                                           "(made with --long?), refused to bound memory");
+        if (ZSTD_getErrorCode(code) == ZSTD_error_memory_allocation) throw std::bad_alloc();
+        fault_at(name_, win_.offset(), std::string("corrupt zstd stream: ") + ZSTD_getErrorName(code));
     }
 
-    InputWindow win_;
-    ZSTD_DCtx* dctx_;
+    InputWindow& win_;
+    const std::string& name_;
+    DCtxPtr dctx_;
     bool in_frame_ = false;
+};
+
+class ZstdDecoder final : public Decoder {
+public:
+    ZstdDecoder(std::unique_ptr<InputFile> file, std::size_t read_size)
+        : Decoder(std::move(file)), win_(*file_, read_size), stream_(win_, file_->name()) {}
+    const char* compression() const override { return "zstd"; }
+
+protected:
+    void produce(char* out, std::size_t cap, std::size_t& written) override {
+        stream_.produce(out, cap, written, frame_stops_);
+    }
+    bool take(ZstdFrames& out, const FrameLimits& lim) override { return stream_.take(out, lim); }
+
+private:
+    InputWindow win_;
+    ZstdStream stream_;
 };
 
 }  // namespace
 
 std::unique_ptr<Decoder> make_zstd_decoder(std::unique_ptr<InputFile> file, std::size_t read_size) {
     return std::make_unique<ZstdDecoder>(std::move(file), read_size);
+}
+
+std::size_t decode_zstd_frames(const ZstdFrames& frames, const std::string& name,
+                               std::size_t chunk, char* out, std::exception_ptr& fault) {
+    fault = nullptr;
+    thread_local DCtxPtr dctx = make_dctx();
+    const std::size_t r = ZSTD_decompressDCtx(dctx.get(), out, frames.content, frames.bytes.data(),
+                                              frames.bytes.size());
+    if (!ZSTD_isError(r) && r == frames.content) return r;
+    if (ZSTD_isError(r) && ZSTD_getErrorCode(r) == ZSTD_error_memory_allocation)
+        throw std::bad_alloc();
+
+    // Stream them again as the file's decoder would have, for its bytes and its fault.
+    std::size_t pos = 0;
+    InputWindow win(
+        [&frames, &pos](char* buf, std::size_t n) {
+            const std::size_t k = std::min(n, frames.bytes.size() - pos);
+            std::memcpy(buf, frames.bytes.data() + pos, k);
+            pos += k;
+            return k;
+        },
+        chunk, frames.offset);
+    ZstdStream stream(win, name);
+    std::size_t good = 0;
+    try {
+        for (;;) {
+            std::size_t n = 0;
+            if (good < frames.content) {
+                struct Count {  // the bytes before a fault count too
+                    std::size_t& good;
+                    const std::size_t& n;
+                    ~Count() { good += n; }
+                } count{good, n};
+                stream.produce(out + good, frames.content - good, n, false);
+            } else {  // all there: what follows is a fault (a checksum) or the end
+                char spare[64];
+                stream.produce(spare, sizeof spare, n, false);
+                if (n > 0) fault_at(name, frames.offset, "corrupt zstd stream: frame content size is wrong");
+            }
+            if (n == 0) break;
+        }
+        // Only the one call failed: no byte to point at but the frames' first.
+        fault_at(name, frames.offset, "corrupt zstd stream");
+    } catch (const Error&) {
+        fault = std::current_exception();
+    }
+    return good;
 }
 
 }  // namespace b24::io

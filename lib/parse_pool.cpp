@@ -22,47 +22,32 @@ ParsePool::~ParsePool() {
 
 void ParsePool::work(int index, ParseContext ctx) {
     ChunkParser parser(ctx);
-    Worker& self = *state_[static_cast<std::size_t>(index)];
     for (;;) {
-        Task task;
+        Job job;
         {
             std::unique_lock<std::mutex> lock(mu_);
-            cv_.wait(lock, [this] { return stop_ || !tasks_.empty(); });
-            if (tasks_.empty()) return;  // stopping, nothing left
-            task = std::move(tasks_.front());
-            tasks_.pop_front();
+            cv_.wait(lock, [this] { return stop_ || !jobs_.empty(); });
+            if (jobs_.empty()) return;  // stopping, nothing left
+            job = std::move(jobs_.front());
+            jobs_.pop_front();
         }
-        task(parser, self, index);
+        job(parser, index);
     }
 }
 
-std::future<ParsedRun> ParsePool::submit(std::shared_ptr<std::vector<char>> buffer,
-                                         std::size_t len, LineFormat format) {
-    auto promise = std::make_shared<std::promise<ParsedRun>>();
-    std::future<ParsedRun> result = promise->get_future();
-    Task task = [promise, buffer = std::move(buffer), len, format](ChunkParser& parser,
-                                                                  Worker& self, int index) {
-        try {
-            ParsedRun run;
-            parser.parse(std::string_view(buffer->data(), len), format, run);
-            run.worker = index;
-            {
-                // Publish the names this run added before its result can be seen.
-                std::lock_guard<std::mutex> lock(self.log_mu);
-                for (std::size_t i = self.log.size(); i < run.names_end; ++i)
-                    self.log.emplace_back(self.symbols.name(static_cast<Sym>(i)));
-            }
-            promise->set_value(std::move(run));
-        } catch (...) {
-            promise->set_exception(std::current_exception());
-        }
-    };
+void ParsePool::submit(Job job) {
     {
         std::lock_guard<std::mutex> lock(mu_);
-        tasks_.push_back(std::move(task));
+        jobs_.push_back(std::move(job));
     }
     cv_.notify_one();
-    return result;
+}
+
+void ParsePool::publish(int worker) {
+    Worker& self = *state_[static_cast<std::size_t>(worker)];
+    std::lock_guard<std::mutex> lock(self.log_mu);
+    for (std::size_t i = self.log.size(); i < self.symbols.size(); ++i)
+        self.log.emplace_back(self.symbols.name(static_cast<Sym>(i)));
 }
 
 const std::vector<Sym>& ParsePool::names(int worker, std::size_t end, SymbolTable& into) {

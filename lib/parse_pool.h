@@ -1,11 +1,10 @@
-// Worker threads that parse runs of lines (a ChunkParser each, with a symbol table of its
-// own) while the reading thread goes on: results come back as futures, consumed in input
-// order, and names(worker, end) maps a worker's ids to the reading thread's table.
+// Worker threads that parse pieces of input (a ChunkParser each, with a symbol table of
+// its own) while the reading threads go on (see file_feed.h); names(worker, end) maps a
+// worker's ids to the consuming thread's table.
 #pragma once
 #include <condition_variable>
 #include <deque>
 #include <functional>
-#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -20,10 +19,13 @@ class ParsePool {
 public:
     ParsePool(int workers, const ParseContext& base);
     ~ParsePool();  // finishes queued work, then joins
-    // Parses `len` bytes of `buffer` (which has kLinePadding more) on a worker.
-    std::future<ParsedRun> submit(std::shared_ptr<std::vector<char>> buffer, std::size_t len,
-                                  LineFormat format);
-    // From the reading thread only: ids in `into` of a worker's first `end` names.
+    using Job = std::function<void(ChunkParser& parser, int worker)>;
+    // Runs `job` on a worker, with the worker's parser and index. Jobs run in any order.
+    void submit(Job job);
+    // From a job, before its result can be seen: makes every name the worker's table
+    // holds visible to names().
+    void publish(int worker);
+    // From the consuming thread only: ids in `into` of a worker's first `end` names.
     const std::vector<Sym>& names(int worker, std::size_t end, SymbolTable& into);
 
 private:
@@ -31,16 +33,15 @@ private:
         SymbolTable symbols;         // the worker's own
         std::mutex log_mu;
         std::deque<std::string> log;  // its names in id order, as the reading thread may see them
-        std::vector<Sym> remap;       // reading thread: worker id -> id in the run's table
+        std::vector<Sym> remap;       // consuming thread: worker id -> id in its table
     };
-    using Task = std::function<void(ChunkParser&, Worker&, int)>;
     void work(int index, ParseContext ctx);
 
     std::vector<std::unique_ptr<Worker>> state_;
     std::vector<std::thread> threads_;
     std::mutex mu_;
     std::condition_variable cv_;
-    std::deque<Task> tasks_;
+    std::deque<Job> jobs_;
     bool stop_ = false;
 };
 

@@ -63,11 +63,9 @@ std::vector<std::string> expected_lines(const std::string& text) {
     return out;
 }
 
-ByteSource::Options blocks_of(std::size_t n, bool background) {
+ByteSource::Options blocks_of(std::size_t n) {
     ByteSource::Options opt;
     opt.block_size = n;
-    opt.background = background;
-    opt.blocks = 2;
     return opt;
 }
 
@@ -94,12 +92,10 @@ TEST_CASE("lines: terminators, blanks, no final newline, at every block boundary
         const std::string path = dir.write("l.log", text);
         const auto want = expected_lines(text);
         for (std::size_t block : {1, 2, 3, 5, 7, 64, 1 << 20}) {
-            for (bool background : {false, true}) {
-                INFO("text " << text.size() << " bytes, block " << block);
-                auto got = read_lines(path, blocks_of(block, background));
-                CHECK_FALSE(got.error);
-                CHECK(got.lines == want);
-            }
+            INFO("text " << text.size() << " bytes, block " << block);
+            auto got = read_lines(path, blocks_of(block));
+            CHECK_FALSE(got.error);
+            CHECK(got.lines == want);
         }
     }
 }
@@ -121,7 +117,7 @@ TEST_CASE("lines: compressed input, many frames, all block sizes", "[line_reader
     const std::string gz = dir.write("l.gz", gzip_member(text) + gzip_member(""));
     for (const auto& path : {zst, gz}) {
         for (std::size_t block : {100, 4096, 1 << 20}) {
-            auto got = read_lines(path, blocks_of(block, true));
+            auto got = read_lines(path, blocks_of(block));
             CHECK_FALSE(got.error);
             CHECK(got.lines == want);
         }
@@ -171,7 +167,7 @@ TEST_CASE("lines: a truncated stream gives every complete line, then the error",
         const std::string complete = decoded.substr(0, decoded.rfind('\n') + 1);
         const auto want = expected_lines(complete);
         for (std::size_t block : {1000, 1 << 20}) {
-            auto got = read_lines(path, blocks_of(block, true));
+            auto got = read_lines(path, blocks_of(block));
             REQUIRE(got.error);
             CHECK(got.error->where == path + ": byte " + std::to_string(cut));
             CHECK(got.error->message.find("truncated") != std::string::npos);
