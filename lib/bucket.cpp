@@ -14,8 +14,7 @@ std::uint32_t BucketTable::slot(Sym portal, Sym key, int plan) {
 
 void BucketTable::report(const SymbolTable& symbols, const Rules& rules,
                          std::vector<BucketReport>& out) const {
-    out.clear();
-    out.reserve(states_.size());
+    out.reserve(out.size() + states_.size());
     for (std::size_t i = 0; i < states_.size(); ++i) {
         const std::uint64_t k = states_.key_at(i);
         const State& s = states_.value_at(i);
@@ -29,9 +28,6 @@ void BucketTable::report(const SymbolTable& symbols, const Rules& rules,
         b.peak_level = s.peak_level;
         out.push_back(std::move(b));
     }
-    std::sort(out.begin(), out.end(), [](const BucketReport& a, const BucketReport& b) {
-        return std::tie(a.portal, a.key) < std::tie(b.portal, b.key);
-    });
 }
 
 }  // namespace b24

@@ -51,7 +51,7 @@ public:
         return true;
     }
 
-    // The buckets, sorted by portal then key.
+    // Appends the buckets (in no order: see order_report).
     void report(const SymbolTable& symbols, const Rules& rules,
                 std::vector<BucketReport>& out) const;
 

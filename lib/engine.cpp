@@ -269,19 +269,26 @@ void Engine::on_finding(std::function<void(const FindingEvent&)> cb) {
 void Engine::add(const Hit& hit) { impl_->add(hit); }
 
 void Engine::finish(Report& out) {
-    const Impl& im = *impl_;
     out.integrations.clear();
-    out.integrations.resize(im.integrations.size());
-    out.summary = Summary{};
+    out.methods.clear();
+    out.buckets.clear();
+    collect(out);
+    order_report(out);
+}
+
+void Engine::collect(Report& out) const {
+    const Impl& im = *impl_;
+    const std::size_t first = out.integrations.size();
+    out.integrations.resize(first + im.integrations.size());
     for (std::size_t u = 0; u < im.uses.size(); ++u) {
         const std::uint64_t k = im.uses.key_at(u);
         const Use& use = im.uses.value_at(u);
-        out.integrations[k >> 32].top_methods.push_back(MethodUse{
+        out.integrations[first + (k >> 32)].top_methods.push_back(MethodUse{
             std::string(im.symbols.name(static_cast<Sym>(k & 0xffffffffu))), use.hits, use.cost_us});
     }
     for (std::size_t i = 0; i < im.integrations.size(); ++i) {
         const IntegrationState& s = im.integrations.value_at(i);
-        IntegrationReport& r = out.integrations[i];
+        IntegrationReport& r = out.integrations[first + i];
         r.portal = im.symbols.name(s.portal);
         r.integration = im.symbols.name(s.integration);
         r.kind = kind_name(s.kind);
@@ -303,25 +310,8 @@ void Engine::finish(Report& out) {
         if (r.top_methods.size() > 5) r.top_methods.resize(5);
         r.notification = render_notification(r);
     }
-    std::sort(out.integrations.begin(), out.integrations.end(),
-              [](const IntegrationReport& a, const IntegrationReport& b) {
-                  return std::tie(a.portal, a.integration) < std::tie(b.portal, b.integration);
-              });
     im.operating.report(im.symbols, out.methods);
     im.buckets.report(im.symbols, im.rules, out.buckets);
-
-    Summary& sum = out.summary;
-    sum.integrations = static_cast<std::int64_t>(out.integrations.size());
-    for (std::size_t i = 0; i < out.integrations.size(); ++i) {
-        const IntegrationReport& r = out.integrations[i];
-        if (i == 0 || r.portal != out.integrations[i - 1].portal) ++sum.portals;
-        switch (r.verdict) {
-            case Level::Ok: ++sum.ok; break;
-            case Level::Notice: ++sum.notice; break;
-            case Level::Warn: ++sum.warn; break;
-            case Level::Block: ++sum.block; break;
-        }
-    }
 }
 
 }  // namespace b24

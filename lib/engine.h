@@ -28,6 +28,9 @@ public:
     // Fills integrations, methods, buckets and summary (sorted as SPEC §4.1 says);
     // rules_* and input are left to the caller.
     void finish(Report& out);
+    // Appends this engine's integrations, methods and buckets to `out`, unsorted, the
+    // summary untouched: finish() but order_report(), for shards (replay_shards.h).
+    void collect(Report& out) const;
 
 private:
     struct Impl;

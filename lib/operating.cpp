@@ -18,8 +18,7 @@ void OperatingTable::sweep(std::int64_t now) {
 }
 
 void OperatingTable::report(const SymbolTable& symbols, std::vector<MethodReport>& out) const {
-    out.clear();
-    out.reserve(states_.size());
+    out.reserve(out.size() + states_.size());
     for (std::size_t i = 0; i < states_.size(); ++i) {
         const std::uint64_t k = states_.key_at(i);
         const State& s = states_.value_at(i);
@@ -32,9 +31,6 @@ void OperatingTable::report(const SymbolTable& symbols, std::vector<MethodReport
         m.blocks = s.blocks;  // already in time order
         out.push_back(std::move(m));
     }
-    std::sort(out.begin(), out.end(), [](const MethodReport& a, const MethodReport& b) {
-        return std::tie(a.portal, a.method) < std::tie(b.portal, b.method);
-    });
 }
 
 }  // namespace b24

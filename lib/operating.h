@@ -35,7 +35,7 @@ public:
     // Drops window entries no longer inside W_op at `now` everywhere (memory upkeep only).
     void sweep(std::int64_t now);
 
-    // The methods that had a command, sorted by portal then method.
+    // Appends the methods that had a command (in no order: see order_report).
     void report(const SymbolTable& symbols, std::vector<MethodReport>& out) const;
 
 private:

@@ -104,4 +104,9 @@ struct Report {
 // The worst verdict in a report.
 Level worst_level(const Report& r);
 
+// Puts integrations, methods and buckets in the order above and counts the summary from
+// the integrations: the last step of a replay, whether one engine filled the lists or
+// several shards did (each holding whole portals).
+void order_report(Report& r);
+
 }  // namespace b24

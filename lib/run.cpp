@@ -1,6 +1,7 @@
 #include "run.h"
 
 #include "input.h"
+#include "replay_shards.h"
 
 namespace b24 {
 
@@ -21,7 +22,7 @@ InputReport read_all(SymbolTable& symbols, const Rules& rules, const RunOptions&
     Hit hit;
     std::int64_t n = 0;
     while (input.next(hit)) {
-        sink(hit);
+        sink(hit);  // may move it away
         if (++n % kProgressEvery == 0 && hooks.on_progress) hooks.on_progress(n);
     }
     return input.report();
@@ -30,12 +31,20 @@ InputReport read_all(SymbolTable& symbols, const Rules& rules, const RunOptions&
 }  // namespace
 
 Report run_replay(const Rules& rules, const RunOptions& opt, const RunHooks& hooks) {
-    SymbolTable symbols;
-    Engine engine(rules, symbols);
-    if (hooks.on_finding) engine.on_finding(hooks.on_finding);
+    SymbolTable symbols;  // before the shards, which read it until they are done
     Report report;
-    report.input = read_all(symbols, rules, opt, hooks, [&](const Hit& h) { engine.add(h); });
-    engine.finish(report);
+    // Findings streamed as they are found (--format ndjson) come in replay order from one
+    // engine on this thread; otherwise portals are spread over a shard per thread.
+    if (opt.threads > 1 && !hooks.on_finding) {
+        ReplayShards shards(rules, symbols, opt.threads);
+        report.input = read_all(symbols, rules, opt, hooks, [&](Hit& h) { shards.add(std::move(h)); });
+        shards.finish(report);
+    } else {
+        Engine engine(rules, symbols);
+        if (hooks.on_finding) engine.on_finding(hooks.on_finding);
+        report.input = read_all(symbols, rules, opt, hooks, [&](const Hit& h) { engine.add(h); });
+        engine.finish(report);
+    }
     report.rules_name = rules.name;
     report.rules_sha256 = rules_sha256(rules);
     return report;

@@ -1,8 +1,12 @@
 // Interned strings: every name the replay compares (portal, method, ip, integration)
 // is stored once and handled as a small integer id from then on.
+//
+// One thread interns. Other threads may read name(id) meanwhile, for ids handed to them
+// through a lock after they were interned (the replay shards): names live in chunks that
+// never move, found through a table of chunks that never grows.
 #pragma once
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -14,20 +18,31 @@ inline constexpr Sym kNoSym = 0xffffffffu;  // "absent"
 
 class SymbolTable {
 public:
+    SymbolTable();
+    ~SymbolTable();
+    SymbolTable(const SymbolTable&) = delete;
+    SymbolTable& operator=(const SymbolTable&) = delete;
+
+    // Throws std::length_error past 2^28 names.
     Sym intern(std::string_view s);
-    std::string_view name(Sym id) const { return names_[id]; }
-    std::size_t size() const { return names_.size(); }
+    std::string_view name(Sym id) const { return chunks_[id >> kChunkBits][id & kChunkMask]; }
+    std::size_t size() const { return size_; }
     // Forgets every name; ids start again at 0. Parsers that cache ids check generation().
     void clear() {
         ids_.clear();
-        names_.clear();
+        size_ = 0;
         ++generation_;
     }
     std::uint64_t generation() const { return generation_; }
 
 private:
-    std::deque<std::string> names_;  // deque: stable addresses for the views below
-    std::unordered_map<std::string_view, Sym> ids_;
+    static constexpr unsigned kChunkBits = 12;  // 4096 names per chunk
+    static constexpr std::size_t kChunkMask = (std::size_t{1} << kChunkBits) - 1;
+    static constexpr std::size_t kChunks = std::size_t{1} << 16;
+
+    std::unique_ptr<std::unique_ptr<std::string[]>[]> chunks_;  // kChunks slots
+    std::size_t size_ = 0;
+    std::unordered_map<std::string_view, Sym> ids_;  // views of the names in chunks_
     std::uint64_t generation_ = 0;
 };
 

@@ -59,6 +59,40 @@ TEST_CASE("cli: the report is byte-identical across runs and thread counts", "[c
     REQUIRE(a.out == c.out);
 }
 
+TEST_CASE("cli: a generated log with blocks replays to the same bytes on 1, 2 and 8 threads",
+          "[cli]") {
+    // One zstd frame (pieces cut by the reading thread), many frames (decoded by the
+    // workers), and a gzip access log merged with it; replay shards the portals.
+    tio::TempDir dir;
+    const std::string one = dir.path("one.zst"), many = dir.path("many.zst"),
+                      acc = dir.path("acc.log.gz");
+    REQUIRE(run("synth --seed 11 --size 6M --compress zstd -o " + one).code == 0);
+    REQUIRE(run("synth --seed 11 --size 6M --compress zstd --frame-size 256K -o " + many).code == 0);
+    REQUIRE(run("synth --seed 12 --size 2M --format access --compress gzip -o " + acc).code == 0);
+    for (const std::string& files : {one, many, many + " " + acc}) {
+        INFO(files);
+        const auto a = run("replay --format json --fail-on never --threads 1 " + files);
+        REQUIRE(a.code == 0);
+        // Not an empty comparison: several portals, a block, a warning.
+        CHECK(a.out.find("\"portals\": 5") != std::string::npos);
+        CHECK(a.out.find("\"verdict\": \"block\"") != std::string::npos);
+        CHECK(a.out.find("\"verdict\": \"warn\"") != std::string::npos);
+        for (const char* threads : {"2", "8"}) {
+            INFO("--threads " << threads);
+            CHECK(run("replay --format json --fail-on never --threads " + std::string(threads) +
+                      " " + files).out == a.out);
+            CHECK(run("stats --format json --threads " + std::string(threads) + " " + files).out ==
+                  run("stats --format json --threads 1 " + files).out);
+            for (const char* format : {"text", "junit", "ndjson"}) {
+                INFO(format);
+                const std::string args =
+                    std::string("replay --fail-on never --format ") + format + " " + files;
+                CHECK(run(args + " --threads " + threads).out == run(args + " --threads 1").out);
+            }
+        }
+    }
+}
+
 TEST_CASE("cli: stats matches its golden JSON and the hand count", "[cli]") {
     const auto r = sh("stats --format json " + kMulti);
     CHECK(r.code == 0);
