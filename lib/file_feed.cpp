@@ -192,8 +192,10 @@ void FileFeed::read_loop() {
     Shared& s = *shared_;
     io::Decoder& dec = *s.dec;
     dec.stop_at_frame_ends(true);
-    io::FrameLimits frame_limits;
-    frame_limits.min_content = s.limits.piece;
+    io::FrameLimits frame_limits;  // a job of frames stays within the file's budget
+    frame_limits.min_content = std::min(s.limits.piece, s.limits.budget);
+    frame_limits.max_content = std::min(frame_limits.max_content, s.limits.budget);
+    frame_limits.max_bytes = std::min(frame_limits.max_bytes, s.limits.budget);
     FormatProbe probe;
     const std::optional<LineFormat>& format = probe.format();
 

@@ -28,7 +28,7 @@ struct Drained {
 // Every hit of `path`, read on this thread (piece == 0) or through a pool of `workers`
 // with pieces of `piece` bytes.
 Drained drain(const std::string& path, std::size_t piece, int workers = 2,
-              std::size_t in_flight = 4) {
+              std::size_t in_flight = 4, std::size_t budget = std::size_t{24} << 20) {
     SymbolTable symbols;
     const Rules rules = default_rules();
     ParseContext ctx;
@@ -41,6 +41,7 @@ Drained drain(const std::string& path, std::size_t piece, int workers = 2,
         pool.emplace(workers, ctx);
         limits.piece = piece;
         limits.in_flight = in_flight;
+        limits.budget = budget;
     }
     FileHits file(path, 0, ctx, opt, pool ? &*pool : nullptr, limits);
     Drained d;
@@ -157,11 +158,14 @@ TEST_CASE("feed: a fault ends the file at the same byte, after the same lines", 
     CHECK(d.error.find("corrupt zstd stream") != std::string::npos);
 }
 
-TEST_CASE("feed: one worker and one piece in flight still reads everything", "[file_feed]") {
+TEST_CASE("feed: one worker, one piece in flight, or a tiny budget still read everything",
+          "[file_feed]") {
     TempDir dir;
     const std::string text = awkward_ndjson();
     const std::string path = dir.write("a.zst", zstd_frames(text, 777));
     const Drained want = drain(path, 0);
     CHECK(drain(path, 100, 1, 1).hits == want.hits);
     CHECK(drain(path, 100, 8, 2).hits == want.hits);
+    // A budget smaller than a frame: the reading thread decodes the frames itself.
+    CHECK(drain(path, 100, 2, 4, 500).hits == want.hits);
 }
