@@ -217,7 +217,12 @@ void FileFeed::read_loop() {
         s.bytes_in_flight += bytes;
         return slot;
     };
-    std::shared_ptr<Shared> self = shared_;
+    // Hands a filled slot to a worker.
+    auto submit = [&s, self = shared_](Shared::Slot& slot) {
+        s.pool.submit([self, &slot](ChunkParser& parser, int worker) {
+            self->work(slot, parser, worker);
+        });
+    };
     try {
         io::ZstdFrames frames;
         while (room()) {
@@ -228,9 +233,7 @@ void FileFeed::read_loop() {
                 slot.frames = std::move(frames);
                 slot.has_frames = true;
                 slot.piece->format = *format;
-                s.pool.submit([self, &slot](ChunkParser& parser, int worker) {
-                    self->work(slot, parser, worker);
-                });
+                submit(slot);
                 frames = {};
                 continue;
             }
@@ -250,9 +253,7 @@ void FileFeed::read_loop() {
             slot.text = std::move(buf);
             slot.len = n;
             slot.piece->format = format.value_or(LineFormat::Ndjson);
-            s.pool.submit([self, &slot](ChunkParser& parser, int worker) {
-                self->work(slot, parser, worker);
-            });
+            submit(slot);
         }
     } catch (const Error& e) {
         Shared::Slot& slot = push(0);
