@@ -13,6 +13,7 @@
 
 #include "engine.h"
 #include "id_map.h"
+#include "replay_shards.h"
 
 using namespace b24;
 
@@ -118,6 +119,32 @@ TEST_CASE("engine: the same hits give the same report, whatever the symbol ids",
     CHECK(dump(r1) == dump(r2));
     SymbolTable s3;
     CHECK(dump(replay(scenario(), s3)) == dump(r1));
+}
+
+TEST_CASE("engine: the replay spread over shards by portal gives the one engine's report",
+          "[engine]") {
+    // The scenario on four portals (a, b, c.a, c.b), merged in time order.
+    std::vector<Spec> specs = scenario();
+    for (Spec s : scenario()) {
+        s.portal = "c." + s.portal;
+        s.t += 7;  // interleaved with the others
+        specs.push_back(s);
+    }
+    std::stable_sort(specs.begin(), specs.end(), [](const Spec& x, const Spec& y) { return x.t < y.t; });
+    SymbolTable one_sym;
+    const std::string want = dump(replay(specs, one_sym));
+    REQUIRE(want.find("summary 4 10 ") == 0);
+    REQUIRE(want.find(" block ") != std::string::npos);
+    for (int shards : {1, 2, 3, 5}) {
+        INFO(shards << " shards");
+        SymbolTable sym;
+        const Rules rules;
+        ReplayShards replay_shards(rules, sym, shards);
+        for (const auto& s : specs) replay_shards.add(make(sym, s));  // interning meanwhile
+        Report r;
+        replay_shards.finish(r);
+        CHECK(dump(r) == want);
+    }
 }
 
 TEST_CASE("engine: arrays are sorted as SPEC 4.1 says", "[engine]") {
