@@ -36,6 +36,13 @@ void Input::advance(std::size_t i) {
 }
 
 bool Input::next(Hit& out) {
+    if (!(files_.size() == 1 ? files_[0]->next(out) : merge(out))) return false;
+    if (!first_us_) first_us_ = out.t_us;
+    last_us_ = out.t_us;
+    return true;
+}
+
+bool Input::merge(Hit& out) {
     auto cmp = [this](std::size_t a, std::size_t b) { return later(heads_[a].hit, heads_[b].hit); };
     if (!primed_) {
         primed_ = true;
@@ -52,8 +59,6 @@ bool Input::next(Hit& out) {
     advance(i);
     if (heads_[i].live) std::push_heap(heap_.begin(), heap_.end(), cmp);
     else heap_.pop_back();
-    if (!first_us_) first_us_ = out.t_us;
-    last_us_ = out.t_us;
     return true;
 }
 

@@ -32,6 +32,7 @@ private:
         Hit hit;
         bool live = false;
     };
+    bool merge(Hit& out);  // the k-way merge of several files
     void advance(std::size_t i);
     std::unique_ptr<ParsePool> pool_;  // declared before files_: they use it until destroyed
     std::vector<std::unique_ptr<FileHits>> files_;
