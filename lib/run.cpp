@@ -1,5 +1,7 @@
 #include "run.h"
 
+#include <algorithm>
+
 #include "input.h"
 #include "replay_shards.h"
 
@@ -8,6 +10,9 @@ namespace b24 {
 namespace {
 
 constexpr std::int64_t kProgressEvery = 1 << 20;
+// One thread deals every hit to the shards, so past a few shards it is the bottleneck;
+// more would only hold more batches in memory.
+constexpr int kMaxShards = 8;
 
 template <class Sink>
 InputReport read_all(SymbolTable& symbols, const Rules& rules, const RunOptions& opt,
@@ -34,9 +39,10 @@ Report run_replay(const Rules& rules, const RunOptions& opt, const RunHooks& hoo
     SymbolTable symbols;  // before the shards, which read it until they are done
     Report report;
     // Findings streamed as they are found (--format ndjson) come in replay order from one
-    // engine on this thread; otherwise portals are spread over a shard per thread.
+    // engine on this thread; otherwise portals are spread over a shard per thread (up to
+    // kMaxShards).
     if (opt.threads > 1 && !hooks.on_finding) {
-        ReplayShards shards(rules, symbols, opt.threads);
+        ReplayShards shards(rules, symbols, std::min(opt.threads, kMaxShards));
         report.input = read_all(symbols, rules, opt, hooks, [&](Hit& h) { shards.add(std::move(h)); });
         shards.finish(report);
     } else {
