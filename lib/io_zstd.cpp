@@ -92,16 +92,21 @@ public:
         if (in_frame_) return false;
         std::size_t taken = 0, content = 0;
         while (content < lim.min_content) {
-            std::size_t size = frame_size(taken, lim.max_bytes);
-            if (size == 0) break;
-            const char* p = win_.data() + taken;
+            // The header first: a frame the stream must decode (unknown or too large a
+            // size, or a window past the limit, which the stream refuses) is not read ahead.
             ZSTD_frameHeader h;
-            if (ZSTD_getFrameHeader(&h, p, size) != 0) break;
+            std::size_t need = 0;
+            while ((need = ZSTD_getFrameHeader(&h, win_.data() + taken, win_.avail() - taken)) > 0 &&
+                   !ZSTD_isError(need) && win_.ensure(taken + need)) {
+            }
+            if (need != 0) break;  // cut, corrupt, or not a frame: the stream says which
             if (h.frameType == ZSTD_frame &&
                 (h.frameContentSize == ZSTD_CONTENTSIZE_UNKNOWN || h.windowSize > kMaxWindow))
-                break;  // the stream decodes it (within bounded memory) or refuses it
+                break;
             const std::size_t add = h.frameType == ZSTD_frame ? h.frameContentSize : 0;
             if (add > lim.max_content - content) break;
+            const std::size_t size = frame_size(taken, lim.max_bytes);
+            if (size == 0) break;
             taken += size;
             content += add;
         }
