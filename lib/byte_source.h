@@ -15,11 +15,15 @@ namespace b24 {
 // unspecified). LineReader relies on it to hand out lines inside a block without copying.
 inline constexpr std::size_t kBlockPadding = 64;
 
+// Compressed bytes per read(2). Reads end at multiples of it, and so where a decoder meets
+// a fault depends on it (io_decoder.h): every reader of a file uses this one.
+inline constexpr std::size_t kReadSize = std::size_t{256} << 10;
+
 class ByteSource {
 public:
     struct Options {
-        std::size_t block_size = std::size_t{1} << 20;  // decompressed bytes per block
-        std::size_t read_size = std::size_t{1} << 20;  // compressed bytes per read(2)
+        std::size_t block_size = std::size_t{256} << 10;  // decompressed bytes per block
+        std::size_t read_size = kReadSize;               // compressed bytes per read(2)
     };
 
     virtual ~ByteSource() = default;

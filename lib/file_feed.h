@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 
+#include "byte_source.h"
 #include "chunk_parser.h"
 #include "error.h"
 
@@ -39,8 +40,7 @@ public:
         std::size_t piece = std::size_t{1} << 20;  // decompressed bytes per piece
         std::size_t in_flight = 4;                  // pieces read but not yet taken by next()
         std::size_t budget = std::size_t{24} << 20;  // and their decompressed bytes, at most
-        std::size_t read_size = std::size_t{1} << 20;  // compressed bytes per read (1 MiB, as
-                                                       // ByteSource::Options: same faults)
+        std::size_t read_size = kReadSize;  // compressed bytes per read: the same faults
     };
     // Opens `name` ("-" is stdin) and starts reading; throws Error for a missing or
     // unreadable file.
