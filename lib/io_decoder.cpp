@@ -64,6 +64,28 @@ bool InputWindow::ensure(std::size_t k) {
     return true;
 }
 
+std::size_t OutputSteps::drain(char* out, std::size_t cap) {
+    const std::size_t k = std::min(cap, stage_len_ - staged_);
+    if (k > 0) std::memcpy(out, stage_.get() + staged_, k);
+    staged_ += k;
+    return k;
+}
+
+OutputSteps::Room OutputSteps::next(char* out, std::size_t cap) {
+    const std::size_t room = step_ - static_cast<std::size_t>(decoded_ % step_);
+    if (cap >= room) return {out, room, false};
+    if (!stage_) stage_ = std::make_unique<char[]>(step_);
+    return {stage_.get(), room, true};
+}
+
+std::size_t OutputSteps::wrote(const Room& r, std::size_t n) {
+    decoded_ += n;
+    if (!r.staging) return n;
+    staged_ = 0;
+    stage_len_ = n;
+    return 0;
+}
+
 bool is_zstd_magic(const unsigned char* p) {
     const std::uint32_t m = std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 |
                             std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24;

@@ -108,6 +108,37 @@ private:
     std::uint64_t base_ = 0;  // file offset of buf_[0]
 };
 
+// The output room a decompressor is given at each call, made a function of the stream
+// alone: up to the next multiple of `step` of the bytes the current frame (or member) has
+// decoded, through a staging buffer when the caller has less room. With the input steps of
+// InputWindow, every call sees the same bytes and room whoever reads, so where a fault
+// is met, its words and the bytes decoded before it do not depend on the reader's buffer
+// sizes (a piece of a MiB, a block of 256 KiB, a frame decoded by a worker).
+class OutputSteps {
+public:
+    explicit OutputSteps(std::size_t step) : step_(step) {}
+    void restart() { decoded_ = 0; }  // a new frame or member begins
+    bool staged() const { return staged_ < stage_len_; }
+    // Copies staged bytes to out[0, cap); returns how many.
+    std::size_t drain(char* out, std::size_t cap);
+
+    struct Room {
+        char* dst;
+        std::size_t size;
+        bool staging;
+    };
+    // Where the next call writes and how much: out (with `cap` bytes of room) or the stage.
+    Room next(char* out, std::size_t cap);
+    // The call wrote `n` bytes at r.dst; returns how many of them are in `out`.
+    std::size_t wrote(const Room& r, std::size_t n);
+
+private:
+    const std::size_t step_;
+    std::uint64_t decoded_ = 0;  // by the current frame or member
+    std::unique_ptr<char[]> stage_;
+    std::size_t staged_ = 0, stage_len_ = 0;  // stage_[staged_, stage_len_) not handed out
+};
+
 // Reads the first bytes of `file` and picks the decoder: zstd (a frame or skippable frame
 // magic), gzip (1F 8B), else plain. `read_size`: compressed bytes per read.
 std::unique_ptr<Decoder> make_decoder(std::unique_ptr<InputFile> file, std::size_t read_size);

@@ -36,13 +36,6 @@ bool is_magic_prefix(const unsigned char* p, std::size_t n) {
     return f || s;
 }
 
-// Keeps a decoder's `written` in step with its output buffer, also while an error unwinds.
-struct WrittenSync {
-    std::size_t& written;
-    const ZSTD_outBuffer& out;
-    ~WrittenSync() { written = out.pos; }
-};
-
 struct DCtxFree {
     void operator()(ZSTD_DCtx* d) const { ZSTD_freeDCtx(d); }
 };
@@ -60,25 +53,34 @@ public:
     ZstdStream(InputWindow& win, const std::string& name) : win_(win), name_(name), dctx_(make_dctx()) {}
 
     // Decodes into out[0, cap) (see Decoder::produce); with `frame_stops`, returns at the
-    // end of a frame once some bytes are written.
+    // end of a frame once some bytes are written. What libzstd does at a call (decode a
+    // small frame in one pass or stream it, where it meets a fault, its words, the bytes a
+    // failing call takes with it) depends on its input, its output room and the buffers
+    // of its context: input steps (InputWindow), output steps (OutputSteps) and a fresh
+    // context per frame make them a function of the file alone.
     void produce(char* out, std::size_t cap, std::size_t& written, bool frame_stops) {
-        ZSTD_outBuffer o{out, cap, 0};
-        WrittenSync sync{written, o};
-        while (o.pos < o.size) {
+        written = 0;
+        while (written < cap) {
+            if (steps_.staged()) {
+                written += steps_.drain(out + written, cap - written);
+                continue;
+            }
             if (!in_frame_) {
-                if (frame_stops && o.pos > 0) return;
+                if (frame_stops && written > 0) return;
                 if (!start_frame()) return;
             }
+            const OutputSteps::Room room = steps_.next(out + written, cap - written);
+            ZSTD_outBuffer o{room.dst, room.size, 0};
             ZSTD_inBuffer in{win_.data(), win_.step(), 0};
-            const std::size_t out_before = o.pos;
             const std::size_t r = ZSTD_decompressStream(dctx_.get(), &o, &in);
             win_.consume(in.pos);
+            written += steps_.wrote(room, o.pos);  // o.pos is 0 after a fault
             if (ZSTD_isError(r)) fail(r);
             if (r == 0) {  // frame decoded and flushed
                 in_frame_ = false;
                 continue;
             }
-            if (in.pos == 0 && o.pos == out_before) {
+            if (in.pos == 0 && o.pos == 0) {
                 // zstd takes every input byte it is given, so no progress means it needs
                 // more input; the end of the input here is inside a frame.
                 if (in.size > 0) fault_at(name_, win_.offset(), "zstd decoder made no progress");
@@ -89,7 +91,7 @@ public:
 
     // See Decoder::take_frames.
     bool take(ZstdFrames& out, const FrameLimits& lim) {
-        if (in_frame_) return false;
+        if (in_frame_ || steps_.staged()) return false;  // not at a boundary yet
         std::size_t taken = 0, content = 0;
         while (content < lim.min_content) {
             // The header first: a frame the stream must decode (unknown or too large a
@@ -142,6 +144,11 @@ private:
         }
         if (!is_zstd_magic(reinterpret_cast<const unsigned char*>(win_.data())))
             fault_at(name_, win_.offset(), "trailing garbage after zstd stream");
+        // A fresh context for every frame: libzstd sizes its buffers from the frames it
+        // has seen, and where a corrupt block overflows them decides its words.
+        if (frames_ > 0) dctx_ = make_dctx();
+        ++frames_;
+        steps_.restart();
         in_frame_ = true;
         return true;
     }
@@ -158,6 +165,8 @@ private:
     const std::string& name_;
     DCtxPtr dctx_;
     bool in_frame_ = false;
+    std::uint64_t frames_ = 0;  // frames started
+    OutputSteps steps_{ZSTD_BLOCKSIZE_MAX};  // output room per call: one block at most
 };
 
 class ZstdDecoder final : public Decoder {

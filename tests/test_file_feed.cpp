@@ -169,3 +169,69 @@ TEST_CASE("feed: one worker, one piece in flight, or a tiny budget still read ev
     // A budget smaller than a frame: the reading thread decodes the frames itself.
     CHECK(drain(path, 100, 2, 4, 500).hits == want.hits);
 }
+
+TEST_CASE("feed: a byte flipped or a cut anywhere in a multi-frame file reads as on one thread",
+          "[file_feed]") {
+    TempDir dir;
+    const std::string text = sample_lines(120'000, 9);
+    const std::string frames = zstd_frames(text, 1'500);  // small: libzstd's one-pass path too
+    std::uint32_t x = 12345;
+    auto next = [&x](std::size_t n) {
+        x = x * 1664525u + 1013904223u;
+        return static_cast<std::size_t>(x >> 8) % n;
+    };
+    int faults = 0;
+    for (int i = 0; i < 30; ++i) {
+        std::string bytes = frames;
+        if (i % 3 == 2) {
+            bytes.resize(next(bytes.size()));  // cut
+        } else {
+            const std::size_t at = next(bytes.size());
+            bytes[at] = static_cast<char>(bytes[at] ^ (1 + next(255)));  // flipped
+        }
+        const std::string path = dir.write("r" + std::to_string(i) + ".zst", bytes);
+        const Drained want = drain(path, 0);
+        if (!want.error.empty()) ++faults;
+        for (std::size_t piece : {std::size_t{7}, std::size_t{4096}, std::size_t{1} << 20}) {
+            INFO("case " << i << ", pieces of " << piece);
+            const Drained got = drain(path, piece);
+            CHECK(got.error == want.error);
+            CHECK(got.hits == want.hits);
+            CHECK(got.counters.bad_lines == want.counters.bad_lines);
+        }
+    }
+    CHECK(faults >= 25);  // checksums catch every flip; a cut between frames is rare
+}
+
+TEST_CASE("feed: a byte flipped or a cut anywhere in a gzip file reads as on one thread",
+          "[file_feed]") {
+    TempDir dir;
+    const std::string text = sample_lines(120'000, 10);
+    const std::string gz = gzip_member(text.substr(0, 50'000)) + gzip_member(text.substr(50'000));
+    std::uint32_t x = 777;
+    auto next = [&x](std::size_t n) {
+        x = x * 1664525u + 1013904223u;
+        return static_cast<std::size_t>(x >> 8) % n;
+    };
+    int faults = 0;
+    for (int i = 0; i < 30; ++i) {
+        std::string bytes = gz;
+        if (i % 3 == 2) {
+            bytes.resize(next(bytes.size()));
+        } else {
+            const std::size_t at = next(bytes.size());
+            bytes[at] = static_cast<char>(bytes[at] ^ (1 + next(255)));
+        }
+        const std::string path = dir.write("g" + std::to_string(i) + ".gz", bytes);
+        const Drained want = drain(path, 0);
+        if (!want.error.empty()) ++faults;
+        for (std::size_t piece : {std::size_t{7}, std::size_t{4096}, std::size_t{1} << 20}) {
+            INFO("case " << i << ", pieces of " << piece);
+            const Drained got = drain(path, piece);
+            CHECK(got.error == want.error);
+            CHECK(got.hits == want.hits);
+            CHECK(got.counters.bad_lines == want.counters.bad_lines);
+        }
+    }
+    CHECK(faults >= 25);  // the CRC catches every flip; a cut between members is rare
+}
