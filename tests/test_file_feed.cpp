@@ -31,9 +31,7 @@ Drained drain(const std::string& path, std::size_t piece, int workers = 2,
               std::size_t in_flight = 4, std::size_t budget = std::size_t{24} << 20) {
     SymbolTable symbols;
     const Rules rules = default_rules();
-    ParseContext ctx;
-    ctx.symbols = &symbols;
-    ctx.rules = &rules;
+    const ParseContext ctx{&symbols, &rules};
     InputOptions opt;
     std::optional<ParsePool> pool;
     FileFeed::Limits limits;

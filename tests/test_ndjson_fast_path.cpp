@@ -27,14 +27,8 @@ struct Side {
     Hit hit;
     std::string reason;
 
-    explicit Side(bool fast) : ctx(make_ctx()), parser(ctx) {
+    explicit Side(bool fast) : ctx{&symbols, &rules}, parser(ctx) {
         NdjsonParserTesting::set_fast_path(parser, fast);
-    }
-    ParseContext make_ctx() {
-        ParseContext c;
-        c.symbols = &symbols;
-        c.rules = &rules;
-        return c;
     }
     std::string name(Sym s) const { return s == kNoSym ? "<none>" : std::string(symbols.name(s)); }
     // Everything a parse tells, with names instead of ids (the tables differ).

@@ -27,13 +27,7 @@ struct Fixture {
     std::string reason;
     std::string buffer;
 
-    Fixture() : ctx(make_ctx()), parser(ctx) {}
-    ParseContext make_ctx() {
-        ParseContext c;
-        c.symbols = &symbols;
-        c.rules = &rules;
-        return c;
-    }
+    Fixture() : ctx{&symbols, &rules}, parser(ctx) {}
 
     LineKind parse(std::string_view line) {
         buffer.assign(line);
