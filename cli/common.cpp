@@ -54,7 +54,7 @@ b24::RunOptions run_options(const InputFlags& f) {
         throw b24::Error("--max-skew", "expected a number of seconds >= 0");
     o.input.max_skew_us = *skew;
     const unsigned cores = std::thread::hardware_concurrency();
-    o.threads = f.threads > 0 ? f.threads : static_cast<int>(cores ? cores : 1);
+    o.input.threads = f.threads > 0 ? f.threads : static_cast<int>(cores ? cores : 1);
     return o;
 }
 

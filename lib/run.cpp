@@ -21,9 +21,7 @@ InputReport read_all(SymbolTable& symbols, const Rules& rules, const RunOptions&
     ctx.symbols = &symbols;
     ctx.rules = &rules;
     ctx.default_portal = opt.default_portal;
-    InputOptions in = opt.input;
-    in.threads = opt.threads;
-    Input input(opt.files, ctx, in);
+    Input input(opt.files, ctx, opt.input);
     Hit hit;
     std::int64_t n = 0;
     while (input.next(hit)) {
@@ -41,8 +39,9 @@ Report run_replay(const Rules& rules, const RunOptions& opt, const RunHooks& hoo
     // Findings streamed as they are found (--format ndjson) come in replay order from one
     // engine on this thread; otherwise portals are spread over a shard per thread (up to
     // kMaxShards).
-    if (opt.threads > 1 && !hooks.on_finding) {
-        ReplayShards shards(rules, symbols, std::min(opt.threads, kMaxShards));
+    const int threads = opt.input.threads;
+    if (threads > 1 && !hooks.on_finding) {
+        ReplayShards shards(rules, symbols, std::min(threads, kMaxShards));
         report.input = read_all(symbols, rules, opt, hooks, [&](Hit& h) { shards.add(std::move(h)); });
         shards.finish(report);
     } else {

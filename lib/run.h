@@ -16,9 +16,8 @@ namespace b24 {
 
 struct RunOptions {
     std::vector<std::string> files;
-    InputOptions input;
+    InputOptions input;  // input.threads also sets the replay's shards (run.cpp)
     std::string default_portal = "default";
-    int threads = 1;
 };
 
 struct RunHooks {
