@@ -14,6 +14,7 @@ public:
     explicit AccessLogParser(const ParseContext& ctx) : ctx_(ctx) {}
     // Hit for a /rest/ request, Skipped for other requests, Bad for a line that is not an
     // access-log line or a /rest/ request that names no method. `reason` has no secrets.
+    // `line` (no terminator) must be followed by kLinePadding readable bytes.
     LineKind parse(std::string_view line, Hit& out, std::string& reason);
 
 private:
