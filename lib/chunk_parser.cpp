@@ -25,7 +25,6 @@ void ChunkParser::parse(std::string_view run, LineFormat format, ParsedRun& out)
 
     const char* p = run.data();
     const char* const end = p + run.size();
-    Hit hit;
     while (p < end) {
         const auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
         std::string_view line(p, static_cast<std::size_t>((nl ? nl : end) - p));
@@ -34,24 +33,21 @@ void ChunkParser::parse(std::string_view run, LineFormat format, ParsedRun& out)
         p = nl ? nl + 1 : end;
         const std::uint64_t index = out.lines++;
 
-        hit.cmds.clear();
+        // Parsed in place; dropped again unless it is a hit.
+        Hit& hit = out.hits.emplace_back();
         reason_.clear();
         const LineKind kind = format == LineFormat::Ndjson ? ndjson_.parse(line, hit, reason_)
                                                            : access_.parse(line, hit, reason_);
-        switch (kind) {
-            case LineKind::Hit:
-                hit.place = Place{0, index};
-                out.hits.push_back(std::move(hit));
-                hit = Hit{};
-                break;
-            case LineKind::Blank:
-            case LineKind::Skipped:
-                ++out.skipped;
-                break;
-            case LineKind::Bad:
-                if (out.bad.size() < 10) out.bad.emplace_back(index, reason_);
-                ++out.bad_count;
-                break;
+        if (kind == LineKind::Hit) {
+            hit.place = Place{0, index};
+            continue;
+        }
+        out.hits.pop_back();
+        if (kind == LineKind::Bad) {
+            if (out.bad.size() < 10) out.bad.emplace_back(index, reason_);
+            ++out.bad_count;
+        } else {
+            ++out.skipped;
         }
     }
     out.names_end = ctx_.symbols->size();

@@ -152,8 +152,16 @@ bool FileHits::next(Hit& out) {
             return true;
         }
         if (ended_) return false;
-        Hit h;
-        if (!read_one(h)) {
+        Hit& h = pending_.push_back();
+        bool got;
+        try {
+            got = read_one(h);
+        } catch (...) {  // --strict: a bad line
+            pending_.pop_back();
+            throw;
+        }
+        if (!got) {
+            pending_.pop_back();
             ended_ = true;  // drain the buffer
             continue;
         }
@@ -164,15 +172,9 @@ bool FileHits::next(Hit& out) {
             h.t_us = newest_;
         }
         newest_ = std::max(newest_, h.t_us);
-        // Sorted insert; the new hit has the highest line number, so it goes after every
-        // hit with the same time. In-order input (the common case) appends at the back.
-        if (pending_.empty() || pending_.back().t_us <= h.t_us) {
-            pending_.push_back(std::move(h));
-            continue;
-        }
-        auto pos = std::upper_bound(pending_.begin(), pending_.end(), h.t_us,
-                                    [](std::int64_t t, const Hit& x) { return t < x.t_us; });
-        pending_.insert(pos, std::move(h));
+        // The new hit has the highest line number, so it goes after every hit with the same
+        // time. In-order input (the common case) leaves it at the back.
+        pending_.settle_back();
     }
 }
 

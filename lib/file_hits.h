@@ -4,7 +4,6 @@
 // (SPEC §2.3).
 #pragma once
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +13,7 @@
 #include "error.h"
 #include "file_feed.h"
 #include "hit.h"
+#include "hit_ring.h"
 #include "line_parse.h"
 #include "line_reader.h"
 
@@ -85,7 +85,7 @@ private:
     std::uint64_t lines_seen_ = 0;      // lines of every run taken so far
     const std::vector<Sym>* remap_ = nullptr;  // *cur_'s ids to ctx_.symbols' (worker runs)
 
-    std::deque<Hit> pending_;  // sorted by (t, line); the skew buffer
+    HitRing pending_;  // sorted by (t, line); the skew buffer
     std::int64_t newest_ = INT64_MIN;
     bool ended_ = false;
     FileCounters counters_;

@@ -1,0 +1,61 @@
+// The skew buffer of FileHits: hits in (t, line) order, in a ring of slots that are reused.
+// A slot is filled in place (push_back returns it) and emptied by moving out of it, so the
+// steady state of an in-order log moves each hit once in and once out, with no allocation.
+#pragma once
+#include <cstddef>
+#include <utility>
+#include <vector>
+
+#include "hit.h"
+
+namespace b24 {
+
+class HitRing {
+public:
+    bool empty() const { return size_ == 0; }
+    std::size_t size() const { return size_; }
+    Hit& front() { return at(0); }
+    Hit& back() { return at(size_ - 1); }
+    void pop_front() {
+        head_ = (head_ + 1) & (slots_.size() - 1);
+        --size_;
+    }
+    // A new last slot, holding whatever an earlier hit left in it: the caller fills it.
+    Hit& push_back() {
+        if (size_ == slots_.size()) grow();
+        ++size_;
+        return back();
+    }
+    void pop_back() { --size_; }
+    // Moves the last hit before every other hit with a later time; hits with its time keep
+    // their place before it (they came from earlier lines).
+    void settle_back() {
+        const std::size_t last = size_ - 1;
+        const std::int64_t t = at(last).t_us;
+        if (last == 0 || at(last - 1).t_us <= t) return;  // in order: the common case
+        std::size_t lo = 0, hi = last - 1;                // the first later hit is in [lo, hi]
+        while (lo < hi) {
+            const std::size_t mid = lo + (hi - lo) / 2;
+            if (at(mid).t_us > t) hi = mid;
+            else lo = mid + 1;
+        }
+        Hit moving = std::move(at(last));
+        for (std::size_t i = last; i > lo; --i) at(i) = std::move(at(i - 1));
+        at(lo) = std::move(moving);
+    }
+
+private:
+    Hit& at(std::size_t i) { return slots_[(head_ + i) & (slots_.size() - 1)]; }
+    void grow() {
+        std::vector<Hit> bigger(slots_.empty() ? 64 : 2 * slots_.size());
+        for (std::size_t i = 0; i < size_; ++i) bigger[i] = std::move(at(i));
+        slots_.swap(bigger);
+        head_ = 0;
+    }
+
+    std::vector<Hit> slots_;  // a power of two of them
+    std::size_t head_ = 0;
+    std::size_t size_ = 0;
+};
+
+}  // namespace b24
