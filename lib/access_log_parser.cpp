@@ -117,17 +117,19 @@ void decode_param(std::string_view raw, NameBuf& out) {
 }
 
 // The first c at or after p, or npos: 16 bytes a step, no call and no byte-at-a-time tail:
-// the last step reads past the end of s (the caller's padding, see parse()) and masks
-// what it read there. Fields are short, and this runs for every field of every line.
+// the last step reads past the end of s (the caller's padding, see parse()), where a
+// match does not count. Fields are short, and this runs for every field of every line.
 [[gnu::always_inline]] inline std::size_t find_char(std::string_view s, std::size_t p, char c) {
     static_assert(kLinePadding >= 16);
 #if defined(__SSE2__)
     const __m128i needle = _mm_set1_epi8(c);
     for (; p < s.size(); p += 16) {
         const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + p));
-        auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, needle)));
-        if (s.size() - p < 16) mask &= (1u << (s.size() - p)) - 1;
-        if (mask != 0) return p + static_cast<std::size_t>(std::countr_zero(mask));
+        const auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, needle)));
+        if (mask != 0) {  // the first c read; past the end of s, there is none in s
+            const std::size_t at = p + static_cast<std::size_t>(std::countr_zero(mask));
+            return at < s.size() ? at : std::string_view::npos;
+        }
     }
     return std::string_view::npos;
 #else
