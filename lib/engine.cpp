@@ -269,9 +269,7 @@ void Engine::on_finding(std::function<void(const FindingEvent&)> cb) {
 void Engine::add(const Hit& hit) { impl_->add(hit); }
 
 void Engine::finish(Report& out) {
-    out.integrations.clear();
-    out.methods.clear();
-    out.buckets.clear();
+    clear_replay_lists(out);
     collect(out);
     order_report(out);
 }

@@ -110,9 +110,7 @@ void ReplayShards::finish(Report& out) {
     close();
     for (auto& s : shards_)
         if (s->failure) std::rethrow_exception(s->failure);
-    out.integrations.clear();
-    out.methods.clear();
-    out.buckets.clear();
+    clear_replay_lists(out);
     for (auto& s : shards_) s->engine.collect(out);
     order_report(out);
 }

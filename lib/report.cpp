@@ -30,6 +30,12 @@ Level worst_level(const Report& r) {
     return worst;
 }
 
+void clear_replay_lists(Report& r) {
+    r.integrations.clear();
+    r.methods.clear();
+    r.buckets.clear();
+}
+
 void order_report(Report& r) {
     std::sort(r.integrations.begin(), r.integrations.end(),
               [](const IntegrationReport& a, const IntegrationReport& b) {

@@ -109,4 +109,8 @@ Level worst_level(const Report& r);
 // several shards did (each holding whole portals).
 void order_report(Report& r);
 
+// Empties the lists a replay fills (integrations, methods, buckets), before its engines
+// add theirs.
+void clear_replay_lists(Report& r);
+
 }  // namespace b24
