@@ -28,7 +28,7 @@ void ChunkParser::parse(std::string_view run, LineFormat format, ParsedRun& out)
     while (p < end) {
         const auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
         std::string_view line(p, static_cast<std::size_t>((nl ? nl : end) - p));
-        // A '\r' is a terminator only right before '\n' (as LineReader::next).
+        // A '\r' is a terminator only right before '\n' (see LineReader::next_run).
         if (nl != nullptr && !line.empty() && line.back() == '\r') line.remove_suffix(1);
         p = nl ? nl + 1 : end;
         const std::uint64_t index = out.lines++;

@@ -54,39 +54,6 @@ bool LineReader::fetch() {
     return !eof_;
 }
 
-bool LineReader::next(std::string_view& line, std::uint64_t& line_no) {
-    release_carry();
-    for (;;) {
-        if (!block_.empty()) {
-            const auto* nl =
-                static_cast<const char*>(std::memchr(block_.data(), '\n', block_.size()));
-            if (nl != nullptr) {
-                const auto len = static_cast<std::size_t>(nl - block_.data());
-                if (carry_len_ == 0) {
-                    line = {block_.data(), len};
-                } else {
-                    append(block_.data(), len);
-                    line = {carry_.get(), carry_len_};
-                    carry_out_ = true;
-                }
-                block_.remove_prefix(len + 1);
-                if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-                line_no = ++line_no_;
-                return true;
-            }
-            append(block_.data(), block_.size());
-            block_ = {};
-        }
-        if (!fetch()) {
-            if (carry_len_ == 0) return false;
-            line = {carry_.get(), carry_len_};  // the last line, without a newline
-            carry_out_ = true;
-            line_no = ++line_no_;
-            return true;
-        }
-    }
-}
-
 bool LineReader::next_run(std::string_view& run) {
     release_carry();
     for (;;) {

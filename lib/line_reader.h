@@ -1,10 +1,9 @@
-// Splits a ByteSource into lines, across chunk boundaries: "\n" or "\r\n" ends a line,
-// the last line may lack a newline, lines of any length (tested at 20 MiB). A line that lies
-// inside one block of the source is handed out in place; only a line that spans blocks is
-// copied (into a carry buffer).
+// Splits a ByteSource into runs of whole lines, across chunk boundaries: the last line may
+// lack a newline, lines of any length (tested at 20 MiB). Lines that lie inside one block of
+// the source are handed out in place; only a line that spans blocks is copied (into a carry
+// buffer).
 #pragma once
 #include <cstddef>
-#include <cstdint>
 #include <exception>
 #include <memory>
 #include <string_view>
@@ -16,17 +15,13 @@ namespace b24 {
 class LineReader {
 public:
     explicit LineReader(std::unique_ptr<ByteSource> src);
-    // The next line without its terminator, 1-based line number (blank lines count). false
-    // at the end. A '\r' is dropped only right before '\n'. Bytes pass through untouched
-    // (NUL, invalid UTF-8). The view stays valid until the next call and is followed by
-    // kLinePadding readable bytes. Throws the source's Error after every complete line
-    // before the fault (a last line cut by the fault is dropped); later calls throw it again.
-    bool next(std::string_view& line, std::uint64_t& line_no);
-
     // The next run of whole lines, as they are in the input: every line but the input's
     // last ends in '\n' ('\r' kept), at least one line, as many as the current block
-    // holds. Same validity, padding and errors as next(). Does not count lines (the
-    // caller splits the run); do not mix with next() on one reader.
+    // holds; false at the end. The caller splits the run: "\n" or "\r\n" ends a line.
+    // Bytes pass through untouched (NUL, invalid UTF-8). The view stays valid until the
+    // next call and is followed by kLinePadding readable bytes. Throws the source's Error
+    // after every complete line before the fault (a last line cut by the fault is
+    // dropped); later calls throw it again.
     bool next_run(std::string_view& run);
 
     const ByteSource& source() const { return *src_; }
@@ -41,7 +36,6 @@ private:
     std::unique_ptr<char[]> carry_;        // a line that spans blocks, with padding after it
     std::size_t carry_len_ = 0, carry_cap_ = 0;
     bool carry_out_ = false;               // the carry was handed out: empty it next call
-    std::uint64_t line_no_ = 0;
     bool eof_ = false;
     std::exception_ptr error_;
 };
