@@ -3,6 +3,7 @@
 // steady state of an in-order log moves each hit once in and once out, with no allocation.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <utility>
 #include <vector>
 
