@@ -31,10 +31,15 @@ public:
     // Moves the last hit before every other hit with a later time; hits with its time keep
     // their place before it (they came from earlier lines).
     void settle_back() {
+        if (size_ > 1 && at(size_ - 2).t_us > at(size_ - 1).t_us) move_back_in();
+    }
+
+private:
+    // settle_back() for a hit that is out of order: a binary search and a shift.
+    [[gnu::noinline]] void move_back_in() {
         const std::size_t last = size_ - 1;
         const std::int64_t t = at(last).t_us;
-        if (last == 0 || at(last - 1).t_us <= t) return;  // in order: the common case
-        std::size_t lo = 0, hi = last - 1;                // the first later hit is in [lo, hi]
+        std::size_t lo = 0, hi = last - 1;  // the first later hit is in [lo, hi]
         while (lo < hi) {
             const std::size_t mid = lo + (hi - lo) / 2;
             if (at(mid).t_us > t) hi = mid;
@@ -44,8 +49,6 @@ public:
         for (std::size_t i = last; i > lo; --i) at(i) = std::move(at(i - 1));
         at(lo) = std::move(moving);
     }
-
-private:
     Hit& at(std::size_t i) { return slots_[(head_ + i) & (slots_.size() - 1)]; }
     void grow() {
         std::vector<Hit> bigger(slots_.empty() ? 64 : 2 * slots_.size());
