@@ -7,6 +7,7 @@
 using b24::test_cli::fixture;
 using b24::test_cli::run;
 using b24::test_cli::slurp;
+using namespace std::string_literals;
 namespace tio = b24::test_io;
 
 namespace {
@@ -216,9 +217,9 @@ TEST_CASE("cli: garbage, NUL bytes, invalid UTF-8 and a 20 MiB line never crash"
     CHECK(r.out.find("\"bad_lines\": 0,") == std::string::npos);
 
     const std::string good = "{\"ts\":1795849200,\"portal\":\"p.bitrix24.com\",\"method\":\"user.get\"}\n";
-    std::string odd = good + std::string("{\"ts\":1,\"portal\":\"a\0b\",\"method\":\"x\"}\n", 40) +
+    std::string odd = good + "{\"ts\":1,\"portal\":\"a\0b\",\"method\":\"x\"}\n"s +
                       "{\"ts\":1795849201,\"portal\":\"\xff\xfe\",\"method\":\"user.get\"}\n" +
-                      std::string("\0\0\0\n", 4) + good;
+                      "\0\0\0\n"s + good;
     r = run("stats --format json " + dir.write("odd.ndjson", odd));
     CHECK(r.code == 0);
     CHECK(r.out.find("\"bad_lines\": 3,") != std::string::npos);
