@@ -18,12 +18,16 @@ namespace b24::io {
 struct ZstdFrames {
     std::vector<char> bytes;     // the frames as in the file, skippable ones included
     std::uint64_t offset = 0;    // file offset of bytes[0]
-    std::size_t content = 0;     // decoded size: the sum of the frames' content sizes
+    // Room for the decoded bytes: the sum of the frames' content sizes, or, where a frame
+    // leaves its size out (pzstd and every streaming compressor do), a bound read from
+    // its block headers; `exact` tells which.
+    std::size_t content = 0;
+    bool exact = true;
 };
 
 // How much take_frames moves at once: frames are added while `content` is below
 // `min_content`; a frame that would take it past `max_content` (or `max_bytes` compressed)
-// stays in the stream, and so does one of unknown content size.
+// stays in the stream.
 struct FrameLimits {
     std::size_t min_content = std::size_t{4} << 20;
     std::size_t max_content = std::size_t{32} << 20;
@@ -50,8 +54,8 @@ public:
     void stop_at_frame_ends(bool on) { frame_stops_ = on; }
     // At a frame boundary of a zstd stream: moves the next whole frames (within `lim`) into
     // `out` instead of decoding them, and returns true. false where the input does not
-    // allow it (not zstd, inside a frame, a frame that is cut, too big or of unknown size,
-    // a pending fault): fill() goes on as usual.
+    // allow it (not zstd, inside a frame, a frame that is cut, corrupt or too big, a
+    // pending fault): fill() goes on as usual.
     bool take_frames(ZstdFrames& out, const FrameLimits& lim) {
         return !pending_ && take(out, lim);
     }
@@ -149,7 +153,7 @@ std::unique_ptr<Decoder> make_gzip_decoder(std::unique_ptr<InputFile> file, std:
 
 // Decodes frames that take_frames() moved out of the file `name` (read in chunks of
 // `chunk` bytes) into `out`, which has room for frames.content bytes; returns how many
-// are good. On a fault, `fault` holds the Error the file's own decoder throws at the same
+// are good (frames.content when it is exact). On a fault, `fault` holds the Error the file's own decoder throws at the same
 // byte, and the bytes before it are returned.
 std::size_t decode_zstd_frames(const ZstdFrames& frames, const std::string& name,
                                std::size_t chunk, char* out, std::exception_ptr& fault);

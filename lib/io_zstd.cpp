@@ -93,40 +93,77 @@ public:
     bool take(ZstdFrames& out, const FrameLimits& lim) {
         if (in_frame_ || steps_.staged()) return false;  // not at a boundary yet
         std::size_t taken = 0, content = 0;
+        bool exact = true;
         while (content < lim.min_content) {
-            // The header first: a frame the stream must decode (unknown or too large a
-            // size, or a window past the limit, which the stream refuses) is not read ahead.
+            // The header first: a frame the stream must decode (too large a size, or a
+            // window past the limit, which the stream refuses) is not read ahead.
             ZSTD_frameHeader h;
             std::size_t need = 0;
             while ((need = ZSTD_getFrameHeader(&h, win_.data() + taken, win_.avail() - taken)) > 0 &&
                    !ZSTD_isError(need) && win_.ensure(taken + need)) {
             }
             if (need != 0) break;  // cut, corrupt, or not a frame: the stream says which
-            if (h.frameType == ZSTD_frame &&
-                (h.frameContentSize == ZSTD_CONTENTSIZE_UNKNOWN || h.windowSize > kMaxWindow))
-                break;
-            const std::size_t add = h.frameType == ZSTD_frame ? h.frameContentSize : 0;
-            if (add > lim.max_content - content) break;
-            const std::size_t size = frame_size(taken, lim.max_bytes);
-            if (size == 0) break;
-            taken += size;
-            content += add;
+            if (h.frameType == ZSTD_frame && h.windowSize > kMaxWindow) break;
+            Extent e;
+            if (h.frameType == ZSTD_frame && h.frameContentSize == ZSTD_CONTENTSIZE_UNKNOWN) {
+                e = frame_extent(taken, h, lim.max_content - content, lim.max_bytes);
+                exact = false;
+            } else {
+                e.bound = h.frameType == ZSTD_frame ? h.frameContentSize : 0;
+                if (e.bound > lim.max_content - content) break;
+                e.size = frame_size(taken, lim.max_bytes);
+            }
+            if (e.size == 0) break;
+            taken += e.size;
+            content += e.bound;
         }
         if (taken == 0) return false;
         out.offset = win_.offset();
         out.bytes.assign(win_.data(), win_.data() + taken);
         out.content = content;
+        out.exact = exact;
         win_.consume(taken);
         return true;
     }
 
 private:
+    struct Extent {
+        std::size_t size = 0;   // compressed bytes, 0 if the frame is not taken
+        std::size_t bound = 0;  // decoded bytes, at most
+    };
+
+    // The frame `at` bytes into the window, of header `h` and unknown content size, from its
+    // block headers (RFC 8878 3.1.1.2): a raw or RLE block decodes to its stated size, a
+    // compressed one to at most the block maximum. Not taken ({}) when it is cut, has a
+    // reserved block type (the stream reports it), or reads past `max_content` decoded or
+    // `max_bytes` compressed: the walk stops there, so the read-ahead stays bounded.
+    Extent frame_extent(std::size_t at, const ZSTD_frameHeader& h, std::size_t max_content,
+                        std::size_t max_bytes) {
+        constexpr std::size_t kBlockHeader = 3;
+        std::size_t pos = at + h.headerSize, bound = 0;
+        for (bool last = false; !last;) {
+            if (pos + kBlockHeader - at > max_bytes || !win_.ensure(pos + kBlockHeader)) return {};
+            const auto* b = reinterpret_cast<const unsigned char*>(win_.data() + pos);
+            const std::uint32_t header = b[0] | (std::uint32_t{b[1]} << 8) | (std::uint32_t{b[2]} << 16);
+            const std::uint32_t type = (header >> 1) & 3;  // 0 raw, 1 RLE, 2 compressed
+            const std::size_t size = header >> 3;
+            if (type == 3) return {};
+            last = (header & 1) != 0;
+            pos += kBlockHeader + (type == 1 ? 1 : size);
+            bound += type == 2 ? h.blockSizeMax : size;
+            if (bound > max_content) return {};
+        }
+        if (h.checksumFlag) pos += 4;
+        if (pos - at > max_bytes || !win_.ensure(pos)) return {};
+        return {pos - at, bound};
+    }
+
     // The compressed size of the frame `at` bytes into the window, reading up to `max`
     // bytes for it; 0 if it is not whole within them (cut, corrupt, or too big).
     std::size_t frame_size(std::size_t at, std::size_t max) {
         for (;;) {
             const std::size_t r = ZSTD_findFrameCompressedSize(win_.data() + at, win_.avail() - at);
-            if (!ZSTD_isError(r)) return r;
+            if (!ZSTD_isError(r)) return r <= max ? r : 0;
             if (ZSTD_getErrorCode(r) != ZSTD_error_srcSize_wrong) return 0;
             if (win_.avail() - at >= max || !win_.ensure(win_.avail() + 1)) return 0;
         }
@@ -198,7 +235,7 @@ std::size_t decode_zstd_frames(const ZstdFrames& frames, const std::string& name
     thread_local DCtxPtr dctx = make_dctx();
     const std::size_t r = ZSTD_decompressDCtx(dctx.get(), out, frames.content, frames.bytes.data(),
                                               frames.bytes.size());
-    if (!ZSTD_isError(r) && r == frames.content) return r;
+    if (!ZSTD_isError(r) && (r == frames.content || !frames.exact)) return r;
     if (ZSTD_isError(r) && ZSTD_getErrorCode(r) == ZSTD_error_memory_allocation)
         throw std::bad_alloc();
 

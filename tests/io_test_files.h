@@ -46,10 +46,12 @@ private:
 };
 
 // One zstd frame of `data` (with a content checksum, so corruption is always detected).
-inline std::string zstd_frame(std::string_view data, int level = 3) {
+// Without `content_size` the header leaves the decoded size out, as pzstd's frames do.
+inline std::string zstd_frame(std::string_view data, int level = 3, bool content_size = true) {
     ZSTD_CCtx* cctx = ZSTD_createCCtx();
     ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level);
     ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
+    ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, content_size ? 1 : 0);
     std::string out(ZSTD_compressBound(data.size()), '\0');
     const std::size_t n = ZSTD_compress2(cctx, out.data(), out.size(), data.data(), data.size());
     ZSTD_freeCCtx(cctx);
@@ -59,9 +61,10 @@ inline std::string zstd_frame(std::string_view data, int level = 3) {
 }
 
 // zstd frames of `data` cut every `piece` bytes, concatenated (as pzstd writes them).
-inline std::string zstd_frames(std::string_view data, std::size_t piece) {
+inline std::string zstd_frames(std::string_view data, std::size_t piece, bool content_size = true) {
     std::string out;
-    for (std::size_t i = 0; i < data.size(); i += piece) out += zstd_frame(data.substr(i, piece));
+    for (std::size_t i = 0; i < data.size(); i += piece)
+        out += zstd_frame(data.substr(i, piece), 3, content_size);
     return out;
 }
 

@@ -1,0 +1,108 @@
+// The zstd decoder's frame hand-off (take_frames, decode_zstd_frames), which lets the
+// workers of --threads N decompress a multi-frame file in parallel: what it takes, the
+// room it asks for, and what it leaves to the stream.
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <exception>
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "byte_source.h"
+#include "io_decoder.h"
+#include "io_test_files.h"
+
+using namespace b24;
+using namespace b24::test_io;
+
+namespace {
+
+constexpr std::size_t kBlockMax = std::size_t{128} << 10;  // zstd's largest block
+
+std::unique_ptr<io::Decoder> open_decoder(const std::string& path) {
+    auto dec = io::make_decoder(std::make_unique<io::InputFile>(path), kReadSize);
+    dec->stop_at_frame_ends(true);
+    return dec;
+}
+
+std::string decode(const io::ZstdFrames& frames, const std::string& path) {
+    std::vector<char> out(frames.content);
+    std::exception_ptr fault;
+    const std::size_t n = io::decode_zstd_frames(frames, path, kReadSize, out.data(), fault);
+    CHECK_FALSE(fault);
+    return std::string(out.data(), n);
+}
+
+// Every frame at once.
+io::FrameLimits everything() {
+    io::FrameLimits lim;
+    lim.min_content = SIZE_MAX;
+    return lim;
+}
+
+// Random bytes (raw blocks), a run of one byte (RLE blocks), then log lines (compressed).
+std::string mixed_blocks() {
+    std::mt19937 rng(7);
+    std::string s;
+    for (int i = 0; i < 300'000; ++i) s += static_cast<char>(rng());
+    s.append(400'000, 'a');
+    return s + sample_lines(200'000, 3);
+}
+
+}  // namespace
+
+TEST_CASE("zstd: frames that state their size are taken with exactly that room", "[io_zstd]") {
+    TempDir dir;
+    const std::string text = sample_lines(300'000, 1);
+    const std::string path = dir.write("sized.zst", zstd_skippable("i") + zstd_frames(text, 100'000));
+    auto dec = open_decoder(path);
+    io::ZstdFrames frames;
+    REQUIRE(dec->take_frames(frames, everything()));
+    CHECK(frames.exact);
+    CHECK(frames.content == text.size());
+    CHECK(decode(frames, path) == text);
+    char byte;
+    CHECK(dec->fill(&byte, 1) == 0);  // nothing left to the stream
+}
+
+TEST_CASE("zstd: frames that leave their size out are taken with a bound from their blocks",
+          "[io_zstd]") {
+    TempDir dir;
+    const std::string text = mixed_blocks();
+    const std::size_t piece = 250'000;
+    const std::string path =
+        dir.write("unsized.zst", zstd_skippable("i") + zstd_frames(text, piece, false));
+    auto dec = open_decoder(path);
+    io::ZstdFrames frames;
+    REQUIRE(dec->take_frames(frames, everything()));
+    CHECK_FALSE(frames.exact);
+    // Raw and RLE blocks count their own size; each compressed one a whole block at most.
+    CHECK(frames.content >= text.size());
+    const std::size_t frame_count = (text.size() + piece - 1) / piece;
+    CHECK(frames.content < text.size() + frame_count * kBlockMax);
+    CHECK(frames.bytes.size() == std::filesystem::file_size(path));
+    CHECK(decode(frames, path) == text);
+}
+
+TEST_CASE("zstd: a frame past the limits, sized or not, is left to the stream", "[io_zstd]") {
+    TempDir dir;
+    const std::string text = sample_lines(300'000, 2);
+    for (const bool sized : {true, false}) {
+        INFO("content size in the header: " << sized);
+        const std::string path = dir.write("big.zst", zstd_frame(text, 3, sized));
+        for (const bool by_content : {true, false}) {
+            io::FrameLimits lim;
+            (by_content ? lim.max_content : lim.max_bytes) = 1000;
+            auto dec = open_decoder(path);
+            io::ZstdFrames frames;
+            CHECK_FALSE(dec->take_frames(frames, lim));
+            std::string got(text.size() + 1, '\0');
+            std::size_t n = 0;
+            while (const std::size_t k = dec->fill(got.data() + n, got.size() - n)) n += k;
+            got.resize(n);
+            CHECK(got == text);
+        }
+    }
+}
