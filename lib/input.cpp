@@ -16,10 +16,10 @@ bool later(const Hit& a, const Hit& b) {  // heap order: the earliest on top
 
 Input::Input(const std::vector<std::string>& files, const ParseContext& ctx, InputOptions opt) {
     if (opt.threads > 1) pool_ = std::make_unique<ParsePool>(opt.threads, ctx);
-    // Pieces in flight per file: enough to keep every worker busy, within 48 MiB of
+    // Pieces in flight per file: enough to keep every worker busy, within 32 MiB of
     // decompressed text for all files together. Months of daily logs are read at once (the
     // merge needs every file's next hit), so each file gets smaller pieces, not more memory.
-    constexpr std::size_t kTextBudget = std::size_t{48} << 20;
+    constexpr std::size_t kTextBudget = std::size_t{32} << 20;
     const std::size_t n = std::max<std::size_t>(1, files.size());
     FileFeed::Limits limits;
     limits.piece = std::clamp<std::size_t>(kTextBudget / (4 * n), std::size_t{64} << 10,
