@@ -153,8 +153,8 @@ std::unique_ptr<Decoder> make_gzip_decoder(std::unique_ptr<InputFile> file, std:
 
 // Decodes frames that take_frames() moved out of the file `name` (read in chunks of
 // `chunk` bytes) into `out`, which has room for frames.content bytes; returns how many
-// are good (frames.content when it is exact). On a fault, `fault` holds the Error the file's own decoder throws at the same
-// byte, and the bytes before it are returned.
+// are good (frames.content when it is exact). On a fault, `fault` holds the Error the
+// file's own decoder throws at the same byte, and the bytes before it are returned.
 std::size_t decode_zstd_frames(const ZstdFrames& frames, const std::string& name,
                                std::size_t chunk, char* out, std::exception_ptr& fault);
 

@@ -42,13 +42,12 @@ io::FrameLimits everything() {
     return lim;
 }
 
-// Random bytes (raw blocks), a run of one byte (RLE blocks), then log lines (compressed).
-std::string mixed_blocks() {
+// Bytes that do not compress: zstd stores them in raw blocks.
+std::string noise(std::size_t n) {
     std::mt19937 rng(7);
     std::string s;
-    for (int i = 0; i < 300'000; ++i) s += static_cast<char>(rng());
-    s.append(400'000, 'a');
-    return s + sample_lines(200'000, 3);
+    for (std::size_t i = 0; i < n; ++i) s += static_cast<char>(rng());
+    return s;
 }
 
 }  // namespace
@@ -70,7 +69,20 @@ TEST_CASE("zstd: frames that state their size are taken with exactly that room",
 TEST_CASE("zstd: frames that leave their size out are taken with a bound from their blocks",
           "[io_zstd]") {
     TempDir dir;
-    const std::string text = mixed_blocks();
+    {
+        // Raw blocks count their own size: the bound is exact.
+        const std::string raw = noise(300'000);
+        const std::string path = dir.write("raw.zst", zstd_frame(raw, 3, false));
+        auto dec = open_decoder(path);
+        io::ZstdFrames frames;
+        REQUIRE(dec->take_frames(frames, everything()));
+        CHECK_FALSE(frames.exact);
+        CHECK(frames.content == raw.size());
+        CHECK(decode(frames, path) == raw);
+    }
+    // Raw, RLE (the run of one byte) and compressed blocks: each compressed one counts a
+    // whole block at most.
+    const std::string text = noise(300'000) + std::string(400'000, 'a') + sample_lines(200'000, 3);
     const std::size_t piece = 250'000;
     const std::string path =
         dir.write("unsized.zst", zstd_skippable("i") + zstd_frames(text, piece, false));
@@ -78,7 +90,6 @@ TEST_CASE("zstd: frames that leave their size out are taken with a bound from th
     io::ZstdFrames frames;
     REQUIRE(dec->take_frames(frames, everything()));
     CHECK_FALSE(frames.exact);
-    // Raw and RLE blocks count their own size; each compressed one a whole block at most.
     CHECK(frames.content >= text.size());
     const std::size_t frame_count = (text.size() + piece - 1) / piece;
     CHECK(frames.content < text.size() + frame_count * kBlockMax);
