@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "aligned_buffer.h"
 #include "io_decoder.h"
 
 namespace b24 {
@@ -29,8 +30,8 @@ std::size_t ByteSource::read(char* buf, std::size_t n) {
 namespace {
 
 // A block buffer with kBlockPadding readable bytes after its `size` usable ones.
-std::unique_ptr<char[]> make_block(std::size_t size) {
-    return std::make_unique<char[]>(size + kBlockPadding);
+AlignedBuffer make_block(std::size_t size) {
+    return make_zeroed_buffer(size + kBlockPadding);
 }
 
 // Decodes on the caller's thread, into one block.
@@ -50,7 +51,7 @@ protected:
 
 private:
     std::unique_ptr<io::Decoder> dec_;
-    std::unique_ptr<char[]> block_;
+    AlignedBuffer block_;
     std::size_t size_;
 };
 

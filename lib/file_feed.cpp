@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "aligned_buffer.h"
 #include "io_decoder.h"
 #include "parse_pool.h"
 
@@ -16,7 +17,7 @@ namespace {
 
 // Decompressed bytes, followed by kLinePadding readable ones.
 struct Buffer {
-    std::unique_ptr<char[]> data;
+    AlignedBuffer data;
     std::size_t cap = 0;  // usable bytes, padding not counted
 };
 
@@ -108,7 +109,7 @@ struct FileFeed::Shared {
         }
         Buffer b;
         b.cap = std::max(size, limits.piece);
-        b.data.reset(new char[b.cap + kLinePadding]);  // uninitialized: written before read
+        b.data = make_aligned_buffer(b.cap + kLinePadding);  // uninitialized: written before read
         return b;
     }
     // The caller holds mu.

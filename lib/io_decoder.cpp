@@ -47,7 +47,7 @@ bool InputWindow::refill() {
     const std::size_t n = chunk_ - static_cast<std::size_t>((base_ + size_) % chunk_);
     if (size_ + n > cap_) {
         const std::size_t cap = std::max(size_ + n, cap_ + cap_ / 2);
-        auto grown = std::make_unique<char[]>(cap);
+        AlignedBuffer grown = make_aligned_buffer(cap);
         if (size_ > 0) std::memcpy(grown.get(), buf_.get(), size_);
         buf_ = std::move(grown);
         cap_ = cap;
@@ -74,7 +74,7 @@ std::size_t OutputSteps::drain(char* out, std::size_t cap) {
 OutputSteps::Room OutputSteps::next(char* out, std::size_t cap) {
     const std::size_t room = step_ - static_cast<std::size_t>(decoded_ % step_);
     if (cap >= room) return {out, room, false};
-    if (!stage_) stage_ = std::make_unique<char[]>(step_);
+    if (!stage_) stage_ = make_aligned_buffer(step_);
     return {stage_.get(), room, true};
 }
 

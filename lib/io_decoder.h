@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "aligned_buffer.h"
 #include "io_input_file.h"
 
 namespace b24::io {
@@ -107,7 +108,7 @@ public:
 
 private:
     ReadFn read_;
-    std::unique_ptr<char[]> buf_;
+    AlignedBuffer buf_;
     std::size_t chunk_, cap_ = 0, pos_ = 0, size_ = 0;
     std::uint64_t base_ = 0;  // file offset of buf_[0]
 };
@@ -139,7 +140,7 @@ public:
 private:
     const std::size_t step_;
     std::uint64_t decoded_ = 0;  // by the current frame or member
-    std::unique_ptr<char[]> stage_;
+    AlignedBuffer stage_;
     std::size_t staged_ = 0, stage_len_ = 0;  // stage_[staged_, stage_len_) not handed out
 };
 

@@ -21,7 +21,7 @@ void LineReader::append(const char* p, std::size_t n) {
     const std::size_t need = carry_len_ + n + kLinePadding;
     if (need > carry_cap_) {
         const std::size_t cap = std::max({need, carry_cap_ * 2, std::size_t{4096}});
-        auto grown = std::make_unique<char[]>(cap);  // zeroed: the padding is defined
+        AlignedBuffer grown = make_zeroed_buffer(cap);  // the padding is defined
         if (carry_len_ > 0) std::memcpy(grown.get(), carry_.get(), carry_len_);
         carry_ = std::move(grown);
         carry_cap_ = cap;

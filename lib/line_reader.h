@@ -8,6 +8,7 @@
 #include <memory>
 #include <string_view>
 
+#include "aligned_buffer.h"
 #include "byte_source.h"
 
 namespace b24 {
@@ -33,7 +34,7 @@ private:
 
     std::unique_ptr<ByteSource> src_;
     std::string_view block_;               // unread part of the source's current block
-    std::unique_ptr<char[]> carry_;        // a line that spans blocks, with padding after it
+    AlignedBuffer carry_;                  // a line that spans blocks, with padding after it
     std::size_t carry_len_ = 0, carry_cap_ = 0;
     bool carry_out_ = false;               // the carry was handed out: empty it next call
     bool eof_ = false;
