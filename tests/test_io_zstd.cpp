@@ -35,11 +35,16 @@ std::string decode(const io::ZstdFrames& frames, const std::string& path) {
     return std::string(out.data(), n);
 }
 
-// Every frame at once.
-io::FrameLimits everything() {
-    io::FrameLimits lim;
-    lim.min_content = SIZE_MAX;
-    return lim;
+// Every frame of `path`, taken at once: nothing is left to the stream.
+io::ZstdFrames take_all(const std::string& path) {
+    io::FrameLimits everything;
+    everything.min_content = SIZE_MAX;
+    auto dec = open_decoder(path);
+    io::ZstdFrames frames;
+    REQUIRE(dec->take_frames(frames, everything));
+    char byte;
+    CHECK(dec->fill(&byte, 1) == 0);
+    return frames;
 }
 
 // Bytes that do not compress: zstd stores them in raw blocks.
@@ -56,14 +61,10 @@ TEST_CASE("zstd: frames that state their size are taken with exactly that room",
     TempDir dir;
     const std::string text = sample_lines(300'000, 1);
     const std::string path = dir.write("sized.zst", zstd_skippable("i") + zstd_frames(text, 100'000));
-    auto dec = open_decoder(path);
-    io::ZstdFrames frames;
-    REQUIRE(dec->take_frames(frames, everything()));
+    const io::ZstdFrames frames = take_all(path);
     CHECK(frames.exact);
     CHECK(frames.content == text.size());
     CHECK(decode(frames, path) == text);
-    char byte;
-    CHECK(dec->fill(&byte, 1) == 0);  // nothing left to the stream
 }
 
 TEST_CASE("zstd: frames that leave their size out are taken with a bound from their blocks",
@@ -73,9 +74,7 @@ TEST_CASE("zstd: frames that leave their size out are taken with a bound from th
         // Raw blocks count their own size: the bound is exact.
         const std::string raw = noise(300'000);
         const std::string path = dir.write("raw.zst", zstd_frame(raw, 3, false));
-        auto dec = open_decoder(path);
-        io::ZstdFrames frames;
-        REQUIRE(dec->take_frames(frames, everything()));
+        const io::ZstdFrames frames = take_all(path);
         CHECK_FALSE(frames.exact);
         CHECK(frames.content == raw.size());
         CHECK(decode(frames, path) == raw);
@@ -86,9 +85,7 @@ TEST_CASE("zstd: frames that leave their size out are taken with a bound from th
     const std::size_t piece = 250'000;
     const std::string path =
         dir.write("unsized.zst", zstd_skippable("i") + zstd_frames(text, piece, false));
-    auto dec = open_decoder(path);
-    io::ZstdFrames frames;
-    REQUIRE(dec->take_frames(frames, everything()));
+    const io::ZstdFrames frames = take_all(path);
     CHECK_FALSE(frames.exact);
     CHECK(frames.content >= text.size());
     const std::size_t frame_count = (text.size() + piece - 1) / piece;
