@@ -104,10 +104,11 @@ public:
             }
             if (need != 0) break;  // cut, corrupt, or not a frame: the stream says which
             if (h.frameType == ZSTD_frame && h.windowSize > kMaxWindow) break;
+            const bool sized =
+                h.frameType != ZSTD_frame || h.frameContentSize != ZSTD_CONTENTSIZE_UNKNOWN;
             Extent e;
-            if (h.frameType == ZSTD_frame && h.frameContentSize == ZSTD_CONTENTSIZE_UNKNOWN) {
+            if (!sized) {
                 e = frame_extent(taken, h, lim.max_content - content, lim.max_bytes);
-                exact = false;
             } else {
                 e.bound = h.frameType == ZSTD_frame ? h.frameContentSize : 0;
                 if (e.bound > lim.max_content - content) break;
@@ -116,6 +117,7 @@ public:
             if (e.size == 0) break;
             taken += e.size;
             content += e.bound;
+            exact = exact && sized;
         }
         if (taken == 0) return false;
         out.offset = win_.offset();

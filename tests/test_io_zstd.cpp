@@ -96,6 +96,22 @@ TEST_CASE("zstd: frames that leave their size out are taken with a bound from th
 
 TEST_CASE("zstd: a frame past the limits, sized or not, is left to the stream", "[io_zstd]") {
     TempDir dir;
+    {
+        // Sized frames, then one without a size that is too big: the frames taken are
+        // all sized, so their room is exact.
+        const std::string small = sample_lines(10'000, 4);
+        const std::string path = dir.write(
+            "then-big.zst", zstd_frames(small, 1'000) + zstd_frame(sample_lines(300'000, 5), 3, false));
+        io::FrameLimits lim;
+        lim.min_content = SIZE_MAX;
+        lim.max_content = 50'000;
+        auto dec = open_decoder(path);
+        io::ZstdFrames frames;
+        REQUIRE(dec->take_frames(frames, lim));
+        CHECK(frames.exact);
+        CHECK(frames.content == small.size());
+        CHECK(decode(frames, path) == small);
+    }
     const std::string text = sample_lines(300'000, 2);
     for (const bool sized : {true, false}) {
         INFO("content size in the header: " << sized);
