@@ -10,6 +10,11 @@ namespace b24 {
 namespace {
 
 constexpr std::int64_t kProgressEvery = 1 << 20;
+// Below this many threads the consuming thread replays the hits itself: one engine keeps
+// up with what two or three parse workers deliver, and dealing every hit to shard threads
+// (a copy, read again on another core) costs more than it saves. With two threads on
+// 1 GB logs, one engine was 2-11 % faster than two shards (docs/bench.md).
+constexpr int kMinThreadsForShards = 4;
 // One thread deals every hit to the shards, so past a few shards it is the bottleneck;
 // more would only hold more batches in memory.
 constexpr int kMaxShards = 8;
@@ -37,10 +42,10 @@ Report run_replay(const Rules& rules, const RunOptions& opt, const RunHooks& hoo
     SymbolTable symbols;  // before the shards, which read it until they are done
     Report report;
     // Findings streamed as they are found (--format ndjson) come in replay order from one
-    // engine on this thread; otherwise portals are spread over a shard per thread (up to
-    // kMaxShards).
+    // engine on this thread; so do all hits below kMinThreadsForShards threads. Otherwise
+    // portals are spread over a shard per thread (up to kMaxShards).
     const int threads = opt.input.threads;
-    if (threads > 1 && !hooks.on_finding) {
+    if (threads >= kMinThreadsForShards && !hooks.on_finding) {
         ReplayShards shards(rules, symbols, std::min(threads, kMaxShards));
         report.input = read_all(symbols, rules, opt, hooks, [&](Hit& h) { shards.add(std::move(h)); });
         shards.finish(report);
