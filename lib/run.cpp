@@ -13,7 +13,7 @@ constexpr std::int64_t kProgressEvery = 1 << 20;
 // Below this many threads the consuming thread replays the hits itself: one engine keeps
 // up with what two or three parse workers deliver, and dealing every hit to shard threads
 // (a copy, read again on another core) costs more than it saves. With two threads on
-// 1 GB logs, one engine was 2-11 % faster than two shards (docs/bench.md).
+// 1 GB logs, one engine was 2-11 % faster than two shards (interleaved runs).
 constexpr int kMinThreadsForShards = 4;
 // One thread deals every hit to the shards, so past a few shards it is the bottleneck;
 // more would only hold more batches in memory.
