@@ -63,7 +63,8 @@ TEST_CASE("cli: the report is byte-identical across runs and thread counts", "[c
 TEST_CASE("cli: a generated log with blocks replays to the same bytes on 1, 2 and 8 threads",
           "[cli]") {
     // One zstd frame (pieces cut by the reading thread), many frames (decoded by the
-    // workers), and a gzip access log merged with it; replay shards the portals.
+    // workers), and a gzip access log merged with it. With 2 threads one engine replays
+    // on the consuming thread; with 8 replay shards the portals.
     tio::TempDir dir;
     const std::string one = dir.path("one.zst"), many = dir.path("many.zst"),
                       acc = dir.path("acc.log.gz");
