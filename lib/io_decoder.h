@@ -118,7 +118,7 @@ private:
 // decoded, through a staging buffer when the caller has less room. With the input steps of
 // InputWindow, every call sees the same bytes and room whoever reads, so where a fault
 // is met, its words and the bytes decoded before it do not depend on the reader's buffer
-// sizes (a piece of a MiB, a block of 256 KiB, a frame decoded by a worker).
+// sizes (a piece of a MiB, a block of 128 KiB, a frame decoded by a worker).
 class OutputSteps {
 public:
     explicit OutputSteps(std::size_t step) : step_(step) {}
