@@ -1,0 +1,93 @@
+// libFuzzer target for the line parsers (scripts/fuzz builds and runs it with ASan and
+// UBSan). The input is a run of lines; each line is parsed
+//   - as NDJSON by the fast path and by the full simdjson path: both must say the same;
+//   - as an access-log line;
+// each twice, with different junk in the padding after the line: a result that depends
+// on the padding is a read past the line. Any difference aborts, as does any crash.
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+#include "access_log_parser.h"
+#include "line_parse.h"
+#include "ndjson_parser.h"
+#include "rules.h"
+#include "symbols.h"
+
+using namespace b24;
+
+namespace {
+
+// Everything a parse tells, with names instead of ids (each side has its own table).
+std::string outcome(const SymbolTable& symbols, LineKind k, const Hit& h, const std::string& why) {
+    auto name = [&](Sym s) { return s == kNoSym ? std::string("-") : std::string(symbols.name(s)); };
+    std::ostringstream o;
+    o << static_cast<int>(k) << '|' << why;
+    if (k != LineKind::Hit) return o.str();
+    o << "|t=" << h.t_us << "|p=" << name(h.portal) << "|i=" << name(h.integration)
+      << "|k=" << static_cast<int>(h.kind) << "|ip=" << name(h.ip) << "|m=" << name(h.method)
+      << "|c=" << h.cost_us << "|plan=" << h.plan << "|s=" << h.status << "|e=" << name(h.error)
+      << "|cmds=";
+    for (const Sym c : h.cmds) o << name(c) << ',';
+    return o.str();
+}
+
+// One parser of one format with its own symbol table.
+template <class Parser>
+struct Side {
+    SymbolTable symbols;
+    Rules rules = default_rules();
+    ParseContext ctx{&symbols, &rules};
+    Parser parser{ctx};
+
+    std::string parse(std::string_view line, char pad, std::string& buffer) {
+        buffer.assign(line);
+        buffer.append(kLinePadding, pad);
+        Hit hit;
+        std::string why;
+        const LineKind k = parser.parse(std::string_view(buffer.data(), line.size()), hit, why);
+        return outcome(symbols, k, hit, why);
+    }
+};
+
+[[noreturn]] void differ(const char* what, std::string_view line, const std::string& a,
+                         const std::string& b) {
+    std::fprintf(stderr, "%s differ\nline: %.*s\n  %s\n  %s\n", what,
+                 static_cast<int>(line.size()), line.data(), a.c_str(), b.c_str());
+    std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    // Made once (a parser's first use allocates its memos); a cleared table makes every
+    // parser forget the ids it memoized, so no input depends on an earlier one's names.
+    static Side<NdjsonParser> fast, full;
+    static Side<AccessLogParser> access, access2;
+    NdjsonParserTesting::set_fast_path(full.parser, false);
+    for (SymbolTable* t : {&fast.symbols, &full.symbols, &access.symbols, &access2.symbols})
+        t->clear();
+    std::string buffer;
+    const std::string_view text(reinterpret_cast<const char*>(data), size);
+    std::size_t p = 0;
+    while (p <= text.size()) {
+        std::size_t nl = text.find('\n', p);
+        if (nl == std::string_view::npos) nl = text.size();
+        const std::string_view line = text.substr(p, nl - p);
+        p = nl + 1;
+
+        const std::string a = fast.parse(line, '"', buffer);
+        const std::string b = full.parse(line, '"', buffer);
+        if (a != b) differ("ndjson fast and full paths", line, a, b);
+        const std::string c = fast.parse(line, '\0', buffer);
+        if (a != c) differ("ndjson with other padding", line, a, c);
+
+        const std::string d = access.parse(line, '"', buffer);
+        const std::string e = access2.parse(line, ' ', buffer);
+        if (d != e) differ("access-log line with other padding", line, d, e);
+    }
+    return 0;
+}
