@@ -1,7 +1,5 @@
 #include "chunk_parser.h"
 
-#include <cstring>
-
 namespace b24 {
 
 std::optional<LineFormat> detect_format(std::string_view text) {
@@ -26,18 +24,12 @@ void ChunkParser::parse(std::string_view run, LineFormat format, ParsedRun& out)
     const char* p = run.data();
     const char* const end = p + run.size();
     while (p < end) {
-        const auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
-        std::string_view line(p, static_cast<std::size_t>((nl ? nl : end) - p));
-        // A '\r' is a terminator only right before '\n' (see LineReader::next_run).
-        if (nl != nullptr && !line.empty() && line.back() == '\r') line.remove_suffix(1);
-        p = nl ? nl + 1 : end;
+        const std::string_view line = next_line(p, end);
         const std::uint64_t index = out.lines++;
 
         // Parsed in place; dropped again unless it is a hit.
         Hit& hit = out.hits.emplace_back();
-        reason_.clear();
-        const LineKind kind = format == LineFormat::Ndjson ? ndjson_.parse(line, hit, reason_)
-                                                           : access_.parse(line, hit, reason_);
+        const LineKind kind = parse_line(line, format, hit);
         if (kind == LineKind::Hit) {
             hit.place = Place{0, index};
             continue;

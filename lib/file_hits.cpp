@@ -54,25 +54,38 @@ void FileHits::take(ParsedRun& run) {
     run_first_line_ = lines_seen_ + 1;
     lines_seen_ += run.lines;
     counters_.skipped += run.skipped;
-    if (!run.bad.empty()) {
-        if (opt_.strict) {
-            const auto& [index, reason] = run.bad.front();
-            throw Error(name_ + ":" + std::to_string(run_first_line_ + index), "bad line: " + reason);
-        }
-        for (const auto& bad : run.bad)
-            if (counters_.bad_lines_first.size() < 10)
-                counters_.bad_lines_first.push_back(run_first_line_ + bad.first);
-    }
+    for (const auto& [index, reason] : run.bad) bad_line(run_first_line_ + index, reason);
     counters_.bad_lines += run.bad_count;
     remap_ = run.worker >= 0 ? &pool_->names(run.worker, run.names_end, *ctx_.symbols) : nullptr;
 }
 
-bool FileHits::load_inline() {
-    std::string_view text;
-    if (!next_text(text)) return false;
-    parser_.parse(text, format_.value_or(LineFormat::Ndjson), inline_run_);
-    take(inline_run_);
-    return true;
+void FileHits::bad_line(std::uint64_t line, const std::string& reason) {
+    if (opt_.strict) throw Error(name_ + ":" + std::to_string(line), "bad line: " + reason);
+    if (counters_.bad_lines_first.size() < 10) counters_.bad_lines_first.push_back(line);
+}
+
+bool FileHits::read_inline(Hit& out) {
+    for (;;) {
+        if (text_at_ == text_end_) {
+            std::string_view text;
+            if (!next_text(text)) return false;
+            text_at_ = text.data();
+            text_end_ = text.data() + text.size();
+        }
+        const std::string_view line = next_line(text_at_, text_end_);
+        const std::uint64_t number = ++lines_seen_;
+        const LineKind kind = parser_.parse_line(line, format_.value_or(LineFormat::Ndjson), out);
+        if (kind == LineKind::Hit) {
+            out.place = Place{index_, number};
+            return true;
+        }
+        if (kind == LineKind::Bad) {
+            bad_line(number, parser_.reason());
+            ++counters_.bad_lines;
+        } else {
+            ++counters_.skipped;
+        }
+    }
 }
 
 void FileHits::parse_joined(LineFormat format, bool newline) {
@@ -118,11 +131,10 @@ bool FileHits::load_piece() {
     return false;
 }
 
-bool FileHits::load_run() { return feed_ ? load_piece() : load_inline(); }
-
 bool FileHits::read_one(Hit& out) {
+    if (!feed_) return read_inline(out);
     while (run_next_ >= cur_->hits.size()) {
-        if (!load_run()) return false;
+        if (!load_piece()) return false;
     }
     out = std::move(cur_->hits[run_next_++]);
     if (remap_) {  // parsed on a worker: its ids to ours

@@ -1,7 +1,7 @@
-// The hits of one input file, in replay order: runs of lines are parsed (format detected
-// from the first non-blank byte), on worker threads when there is a pool (file_feed.h),
-// their names interned in input order, and the hits reordered within the skew bound
-// (SPEC §2.3).
+// The hits of one input file, in replay order: lines are parsed (format detected from the
+// first non-blank byte) in runs on worker threads when there is a pool (file_feed.h), else
+// one by one on the calling thread, their names interned in input order, and the hits
+// reordered within the skew bound (SPEC §2.3).
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -48,13 +48,13 @@ public:
     const std::string& name() const { return name_; }
 
 private:
-    bool read_one(Hit& out);  // the next valid hit in line order
-    bool load_run();          // the next parsed run into cur_; false at the end
-    bool load_inline();       // without a pool: the next run of lines, parsed here
-    bool load_piece();        // with one: the next piece's runs, lines across pieces joined
+    bool read_one(Hit& out);     // the next valid hit in line order
+    bool read_inline(Hit& out);  // read_one without a pool: line by line, parsed into `out`
+    bool load_piece();           // with one: the next piece's runs, lines across pieces joined
     bool next_text(std::string_view& text);  // the next run of lines from the reader
     void parse_joined(LineFormat format, bool newline);  // carry_ as one line into joined_
     void take(ParsedRun& run);  // counts what `run` found; its hits are handed out next
+    void bad_line(std::uint64_t line, const std::string& reason);  // throws with opt.strict
 
     std::string name_;
     std::uint32_t index_;
@@ -63,12 +63,14 @@ private:
     ParsePool* pool_;
     ChunkParser parser_;  // the calling thread's: every run without a pool, joined lines with
 
-    // Without a pool.
+    // Without a pool: each line is parsed straight into the caller's hit, so no run of
+    // parsed hits is stored and copied again (one-thread replay is cache-bound).
     std::unique_ptr<LineReader> lines_;
     std::optional<LineFormat> format_;
     bool first_run_ = true;
     bool reader_done_ = false;
-    ParsedRun inline_run_;
+    const char* text_at_ = nullptr;   // the unread part of the reader's current run
+    const char* text_end_ = nullptr;
 
     // With a pool.
     std::unique_ptr<FileFeed> feed_;
@@ -79,7 +81,7 @@ private:
     LineFormat last_format_ = LineFormat::Ndjson;
     ParsedRun joined_;            // that line, once whole
 
-    ParsedRun* cur_ = &inline_run_;     // the run whose hits are being handed out
+    ParsedRun* cur_ = &joined_;         // the run whose hits are being handed out
     std::size_t run_next_ = 0;          // next hit of *cur_ to hand out
     std::uint64_t run_first_line_ = 0;  // line number of *cur_'s first line
     std::uint64_t lines_seen_ = 0;      // lines of every run taken so far
