@@ -194,14 +194,20 @@ struct AccessLogParser::Memo {
         batch = kNoSym;
     }
 
-    std::optional<std::int64_t> time(std::string_view text) {
+    // The time in µs of `text` into `t_us`; false when it is no valid time. (Not an
+    // optional: returned from this inlined code, one was stored in two parts and loaded
+    // whole, a store-forwarding stall on every line.)
+    bool time(std::string_view text, std::int64_t& t_us) {
         // "27/Nov/2026:07:26:32 +0000": when only the seconds (bytes 18, 19) differ from the
         // last valid time, the text is valid iff they are 00..60, and the time moves by
         // whole seconds (clf_time_to_micros adds them; second 60 as well).
         const std::size_t n = text.size();
         if (n == last_time.size() && n >= 26 && same_bytes(text.data(), last_time.data(), 18) &&
             same_bytes(text.data() + 20, last_time.data() + 20, n - 20)) {
-            if (text[18] == last_time[18] && text[19] == last_time[19]) return last_t_us;
+            if (text[18] == last_time[18] && text[19] == last_time[19]) {
+                t_us = last_t_us;
+                return true;
+            }
             const unsigned hi = static_cast<unsigned char>(text[18]) - '0';
             const unsigned lo = static_cast<unsigned char>(text[19]) - '0';
             if (hi <= 9 && lo <= 9 && hi * 10 + lo <= 60) {
@@ -211,15 +217,15 @@ struct AccessLogParser::Memo {
                 last_t_us += (second - last_second) * 1'000'000;
                 last_time[18] = text[18];
                 last_time[19] = text[19];
-                return last_t_us;
+                t_us = last_t_us;
+                return true;
             }
         }
         const auto t = clf_time_to_micros(text);
-        if (t) {
-            last_time.assign(text);
-            last_t_us = *t;
-        }
-        return t;
+        if (!t) return false;
+        last_time.assign(text);
+        t_us = last_t_us = *t;
+        return true;
     }
 
     Sym ip(SymbolTable& symbols, std::string_view client) {
@@ -317,8 +323,8 @@ LineKind AccessLogParser::parse(std::string_view line, Hit& out, std::string& re
     if (!memo_) memo_ = std::unique_ptr<Memo, void (*)(Memo*)>(new Memo, &delete_memo);
     Memo& memo = *memo_;
     memo.renew(*ctx_.symbols);
-    const auto t_us = memo.time(sub(line, p + 1, time_end - p - 1));
-    if (!t_us) return bad("invalid [time] field");
+    std::int64_t t_us = 0;
+    if (!memo.time(sub(line, p + 1, time_end - p - 1), t_us)) return bad("invalid [time] field");
     p = time_end + 1;
 
     // "REQUEST"
@@ -441,7 +447,7 @@ LineKind AccessLogParser::parse(std::string_view line, Hit& out, std::string& re
     if (host.empty()) host = "default";  // SPEC §2.2: the vhost, else --portal, else default
     if (host.size() > kMaxName) return bad("host name too long");
 
-    out.t_us = *t_us;
+    out.t_us = t_us;
     out.portal = memo.portal(symbols, host);
     out.integration = integration;
     out.kind = kind;
