@@ -61,7 +61,7 @@ private:
     const ParseContext& ctx_;
     InputOptions opt_;
     ParsePool* pool_;
-    ChunkParser parser_;  // the calling thread's: every run without a pool, joined lines with
+    ChunkParser parser_;  // the calling thread's: every line without a pool, joined lines with
 
     // Without a pool: each line is parsed straight into the caller's hit, so no run of
     // parsed hits is stored and copied again (one-thread replay is cache-bound).
@@ -84,7 +84,7 @@ private:
     ParsedRun* cur_ = &joined_;         // the run whose hits are being handed out
     std::size_t run_next_ = 0;          // next hit of *cur_ to hand out
     std::uint64_t run_first_line_ = 0;  // line number of *cur_'s first line
-    std::uint64_t lines_seen_ = 0;      // lines of every run taken so far
+    std::uint64_t lines_seen_ = 0;      // lines taken so far, in runs or one by one
     const std::vector<Sym>* remap_ = nullptr;  // *cur_'s ids to ctx_.symbols' (worker runs)
 
     HitRing pending_;  // sorted by (t, line); the skew buffer

@@ -235,10 +235,14 @@ TEST_CASE("cli: garbage, NUL bytes, invalid UTF-8 and a 20 MiB line never crash"
 }
 
 TEST_CASE("cli: --strict stops at the first bad line with its place", "[cli]") {
-    const auto r = sh("replay --strict acme.ndjson");
-    CHECK(r.code == 2);
-    CHECK(r.err.find("acme.ndjson:51") != std::string::npos);
-    CHECK(r.err.find("missing field \"ts\"") != std::string::npos);
+    // One thread parses line by line; more parse runs on workers: the same first line.
+    for (const char* threads : {"1", "2"}) {
+        INFO("--threads " << threads);
+        const auto r = sh(std::string("replay --strict --threads ") + threads + " acme.ndjson");
+        CHECK(r.code == 2);
+        CHECK(r.err.find("acme.ndjson:51") != std::string::npos);
+        CHECK(r.err.find("missing field \"ts\"") != std::string::npos);
+    }
 }
 
 TEST_CASE("cli: bad lines are counted and placed, and their secrets redacted", "[cli]") {
@@ -250,11 +254,14 @@ TEST_CASE("cli: bad lines are counted and placed, and their secrets redacted", "
     auto r = run("replay --format json " + f);
     CHECK(r.code == 0);
     CHECK(r.out.find(f + ":2\"") != std::string::npos);
-    r = run("replay --strict " + f);
-    CHECK(r.code == 2);
-    CHECK(r.err.find(f + ":2") != std::string::npos);
-    CHECK(r.err.find("topsecretvalue") == std::string::npos);
-    CHECK(r.out.find("topsecretvalue") == std::string::npos);
+    for (const char* threads : {"1", "2"}) {
+        INFO("--threads " << threads);
+        r = run(std::string("replay --strict --threads ") + threads + " " + f);
+        CHECK(r.code == 2);
+        CHECK(r.err.find(f + ":2") != std::string::npos);
+        CHECK(r.err.find("topsecretvalue") == std::string::npos);
+        CHECK(r.out.find("topsecretvalue") == std::string::npos);
+    }
 }
 
 TEST_CASE("cli: rules --print-default round-trips through rules --check and --rules", "[cli]") {
