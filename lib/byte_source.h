@@ -24,7 +24,7 @@ public:
     struct Options {
         // Decompressed bytes per block. One zstd output step (io_zstd.cpp): no staging
         // copy, and the block, the hits parsed from it and the decoder's tables stay in a
-        // 512 KiB L2 together. 256 KiB blocks replayed 7-11 % slower on one thread.
+        // 512 KiB L2 together. 256 KiB blocks took 3-12 % longer on one thread.
         std::size_t block_size = std::size_t{128} << 10;
         std::size_t read_size = kReadSize;               // compressed bytes per read(2)
     };
