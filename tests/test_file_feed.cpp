@@ -3,12 +3,12 @@
 // the same counts, the same fault at the same byte, whatever the piece size.
 #include <catch2/catch.hpp>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "error.h"
 #include "file_hits.h"
+#include "hit_text.h"
 #include "io_test_files.h"
 #include "parse_pool.h"
 #include "rules.h"
@@ -43,17 +43,8 @@ Drained drain(const std::string& path, std::size_t piece, int workers = 2,
     }
     FileHits file(path, 0, ctx, opt, pool ? &*pool : nullptr, limits);
     Drained d;
-    auto name = [&symbols](Sym s) {
-        return s == kNoSym ? std::string("-") : std::string(symbols.name(s));
-    };
-    for (Hit h; file.next(h);) {
-        std::ostringstream o;
-        o << h.place.line << ' ' << h.t_us << ' ' << name(h.portal) << ' ' << name(h.integration)
-          << ' ' << name(h.ip) << ' ' << name(h.method) << ' ' << h.cost_us << ' ' << h.status
-          << ' ' << name(h.error);
-        for (Sym c : h.cmds) o << ' ' << name(c);
-        d.hits.push_back(o.str());
-    }
+    for (Hit h; file.next(h);)
+        d.hits.push_back(std::to_string(h.place.line) + ' ' + test_hit::hit_text(symbols, h));
     d.counters = file.counters();
     if (d.counters.read_error) d.error = d.counters.read_error->what();
     return d;

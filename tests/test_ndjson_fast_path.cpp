@@ -6,10 +6,10 @@
 
 #include <fstream>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "hit_text.h"
 #include "line_parse.h"
 #include "ndjson_parser.h"
 #include "rules.h"
@@ -30,18 +30,9 @@ struct Side {
     explicit Side(bool fast) : ctx{&symbols, &rules}, parser(ctx) {
         NdjsonParserTesting::set_fast_path(parser, fast);
     }
-    std::string name(Sym s) const { return s == kNoSym ? "<none>" : std::string(symbols.name(s)); }
     // Everything a parse tells, with names instead of ids (the tables differ).
     std::string outcome(LineKind k) const {
-        std::ostringstream o;
-        o << static_cast<int>(k) << '|' << reason;
-        if (k != LineKind::Hit) return o.str();
-        o << "|t=" << hit.t_us << "|p=" << name(hit.portal) << "|i=" << name(hit.integration)
-          << "|k=" << static_cast<int>(hit.kind) << "|ip=" << name(hit.ip)
-          << "|m=" << name(hit.method) << "|c=" << hit.cost_us << "|plan=" << hit.plan
-          << "|s=" << hit.status << "|e=" << name(hit.error) << "|cmds=";
-        for (const Sym c : hit.cmds) o << name(c) << ',';
-        return o.str();
+        return test_hit::line_outcome(symbols, k, hit, reason);
     }
 };
 

@@ -15,6 +15,7 @@
 #include <sstream>
 #include <string>
 
+#include "../hit_text.h"
 #include "byte_source.h"
 #include "error.h"
 #include "file_hits.h"
@@ -54,14 +55,11 @@ std::string hits(const std::string& path, bool pool) {
     limits.in_flight = 4;
     limits.budget = 64 << 10;
     std::ostringstream o;
-    auto name = [&](Sym s) { return s == kNoSym ? std::string("-") : std::string(symbols.name(s)); };
     try {
         FileHits file(path, 0, ctx, opt, pool ? &*workers : nullptr, limits);
         Hit h;
         while (file.next(h)) {
-            o << h.place.line << ' ' << h.t_us << ' ' << name(h.portal) << ' '
-              << name(h.integration) << ' ' << name(h.ip) << ' ' << name(h.method) << ' '
-              << h.cost_us << ' ' << h.status << ' ' << h.cmds.size() << '\n';
+            o << h.place.line << ' ' << test_hit::hit_text(symbols, h) << '\n';
         }
         const FileCounters& c = file.counters();
         o << "hits " << c.hits << " skipped " << c.skipped << " late " << c.late << " bad "

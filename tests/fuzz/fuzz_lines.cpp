@@ -7,10 +7,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <sstream>
 #include <string>
 #include <string_view>
 
+#include "../hit_text.h"
 #include "access_log_parser.h"
 #include "line_parse.h"
 #include "ndjson_parser.h"
@@ -20,20 +20,6 @@
 using namespace b24;
 
 namespace {
-
-// Everything a parse tells, with names instead of ids (each side has its own table).
-std::string outcome(const SymbolTable& symbols, LineKind k, const Hit& h, const std::string& why) {
-    auto name = [&](Sym s) { return s == kNoSym ? std::string("-") : std::string(symbols.name(s)); };
-    std::ostringstream o;
-    o << static_cast<int>(k) << '|' << why;
-    if (k != LineKind::Hit) return o.str();
-    o << "|t=" << h.t_us << "|p=" << name(h.portal) << "|i=" << name(h.integration)
-      << "|k=" << static_cast<int>(h.kind) << "|ip=" << name(h.ip) << "|m=" << name(h.method)
-      << "|c=" << h.cost_us << "|plan=" << h.plan << "|s=" << h.status << "|e=" << name(h.error)
-      << "|cmds=";
-    for (const Sym c : h.cmds) o << name(c) << ',';
-    return o.str();
-}
 
 // One parser of one format with its own symbol table.
 template <class Parser>
@@ -49,7 +35,7 @@ struct Side {
         Hit hit;
         std::string why;
         const LineKind k = parser.parse(std::string_view(buffer.data(), line.size()), hit, why);
-        return outcome(symbols, k, hit, why);
+        return test_hit::line_outcome(symbols, k, hit, why);
     }
 };
 
