@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 #include <thread>
 
 #include "error.h"
@@ -55,6 +56,13 @@ b24::RunOptions run_options(const InputFlags& f) {
     o.input.max_skew_us = *skew;
     const unsigned cores = std::thread::hardware_concurrency();
     o.input.threads = f.threads > 0 ? f.threads : static_cast<int>(cores ? cores : 1);
+    if (const char* nice = std::getenv("B24LOAD_WORKER_NICE"); nice != nullptr && *nice != '\0') {
+        const std::string_view v(nice);
+        if (v.size() > 2 || v.find_first_not_of("0123456789") != std::string_view::npos ||
+            std::atoi(nice) > 19)
+            throw b24::Error("B24LOAD_WORKER_NICE", "expected a whole number from 0 to 19");
+        o.input.worker_nice = std::atoi(nice);
+    }
     return o;
 }
 

@@ -15,7 +15,7 @@ bool later(const Hit& a, const Hit& b) {  // heap order: the earliest on top
 }  // namespace
 
 Input::Input(const std::vector<std::string>& files, const ParseContext& ctx, InputOptions opt) {
-    if (opt.threads > 1) pool_ = std::make_unique<ParsePool>(opt.threads, ctx);
+    if (opt.threads > 1) pool_ = std::make_unique<ParsePool>(opt.threads, ctx, opt.worker_nice);
     // Pieces in flight per file: within 32 MiB of decompressed text for all files together.
     // Months of daily logs are read at once (the merge needs every file's next hit), so each
     // file gets smaller pieces, not more memory. A long queue keeps every core busy while

@@ -1,13 +1,15 @@
 #include "parse_pool.h"
 
+#include "thread_priority.h"
+
 namespace b24 {
 
-ParsePool::ParsePool(int workers, const ParseContext& base) {
+ParsePool::ParsePool(int workers, const ParseContext& base, int nice) {
     for (int i = 0; i < workers; ++i) state_.push_back(std::make_unique<Worker>());
     for (int i = 0; i < workers; ++i) {
         ParseContext ctx = base;
         ctx.symbols = &state_[static_cast<std::size_t>(i)]->symbols;
-        threads_.emplace_back([this, i, ctx] { work(i, ctx); });
+        threads_.emplace_back([this, i, ctx, nice] { work(i, ctx, nice); });
     }
 }
 
@@ -20,7 +22,8 @@ ParsePool::~ParsePool() {
     for (auto& t : threads_) t.join();
 }
 
-void ParsePool::work(int index, ParseContext ctx) {
+void ParsePool::work(int index, ParseContext ctx, int nice) {
+    lower_thread_priority(nice);
     ChunkParser parser(ctx);
     for (;;) {
         Job job;

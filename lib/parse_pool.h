@@ -17,7 +17,8 @@ namespace b24 {
 
 class ParsePool {
 public:
-    ParsePool(int workers, const ParseContext& base);
+    // Workers run `nice` levels below the thread that makes the pool (thread_priority.h).
+    ParsePool(int workers, const ParseContext& base, int nice = 0);
     ~ParsePool();  // finishes queued work, then joins
     using Job = std::function<void(ChunkParser& parser, int worker)>;
     // Runs `job` on a worker, with the worker's parser and index. Jobs run in any order.
@@ -35,7 +36,7 @@ private:
         std::deque<std::string> log;  // its names in id order, as the reading thread may see them
         std::vector<Sym> remap;       // consuming thread: worker id -> id in its table
     };
-    void work(int index, ParseContext ctx);
+    void work(int index, ParseContext ctx, int nice);
 
     std::vector<std::unique_ptr<Worker>> state_;
     std::vector<std::thread> threads_;

@@ -60,6 +60,24 @@ TEST_CASE("cli: the report is byte-identical across runs and thread counts", "[c
     REQUIRE(a.out == c.out);
 }
 
+TEST_CASE("cli: B24LOAD_WORKER_NICE takes 0 to 19 and changes no byte", "[cli]") {
+    const std::string args = "replay --format json --threads 2 " + kMulti;
+    const auto want = sh(args);
+    for (const char* ok : {"0", "19", ""}) {
+        ::setenv("B24LOAD_WORKER_NICE", ok, 1);
+        const auto r = sh(args);
+        CHECK(r.code == want.code);
+        CHECK(r.out == want.out);
+    }
+    for (const char* bad : {"-1", "20", "100", "abc", "5x", " 5"}) {
+        ::setenv("B24LOAD_WORKER_NICE", bad, 1);
+        const auto r = sh(args);
+        CHECK(r.code == 2);
+        CHECK(r.err.find("B24LOAD_WORKER_NICE") != std::string::npos);
+    }
+    ::unsetenv("B24LOAD_WORKER_NICE");
+}
+
 TEST_CASE("cli: a generated log with blocks replays to the same bytes on 1, 2 and 8 threads",
           "[cli]") {
     // One zstd frame (pieces cut by the reading thread), many frames (decoded by the
