@@ -24,12 +24,11 @@ void ChunkParser::parse(std::string_view run, LineFormat format, ParsedRun& out)
     const char* p = run.data();
     const char* const end = p + run.size();
     while (p < end) {
-        const std::string_view line = next_line(p, end);
         const std::uint64_t index = out.lines++;
 
         // Parsed in place; dropped again unless it is a hit.
         Hit& hit = out.hits.emplace_back();
-        const LineKind kind = parse_line(line, format, hit);
+        const LineKind kind = parse_next(p, end, format, hit);
         if (kind == LineKind::Hit) {
             hit.place = Place{0, index};
             continue;

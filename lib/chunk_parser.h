@@ -3,7 +3,6 @@
 // maps them to its table afterwards (ParsePool::names).
 #pragma once
 #include <cstdint>
-#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,17 +36,6 @@ struct ParsedRun {
     std::vector<std::pair<std::uint64_t, std::string>> bad;  // the first 10: line index, reason
 };
 
-// The line that starts at `p` in a run ending at `end`, without its terminator ("\n", or
-// "\r\n": a '\r' ends a line only right before '\n', see LineReader::next_run); `p`
-// moves past it. p < end.
-inline std::string_view next_line(const char*& p, const char* end) {
-    const auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
-    std::string_view line(p, static_cast<std::size_t>((nl ? nl : end) - p));
-    if (nl != nullptr && !line.empty() && line.back() == '\r') line.remove_suffix(1);
-    p = nl ? nl + 1 : end;
-    return line;
-}
-
 class ChunkParser {
 public:
     // Names are interned into ctx.symbols.
@@ -55,12 +43,13 @@ public:
     ~ChunkParser();
     // `run` must be followed by kLinePadding readable bytes.
     void parse(std::string_view run, LineFormat format, ParsedRun& out);
-    // One line (see next_line), followed by kLinePadding readable bytes. On Hit, `out`
-    // holds it (place not set); on Bad, reason() says why.
-    LineKind parse_line(std::string_view line, LineFormat format, Hit& out) {
+    // The line at `p` (p < end) in a run ending at `end`, followed by kLinePadding
+    // readable bytes, as next_line() cuts it; `p` moves past it. On Hit, `out` holds it
+    // (place not set); on Bad, reason() says why.
+    LineKind parse_next(const char*& p, const char* end, LineFormat format, Hit& out) {
         reason_.clear();
-        return format == LineFormat::Ndjson ? ndjson_.parse(line, out, reason_)
-                                            : access_.parse(line, out, reason_);
+        return format == LineFormat::Ndjson ? ndjson_.parse_next(p, end, out, reason_)
+                                            : access_.parse(next_line(p, end), out, reason_);
     }
     const std::string& reason() const { return reason_; }
 

@@ -72,9 +72,9 @@ bool FileHits::read_inline(Hit& out) {
             text_at_ = text.data();
             text_end_ = text.data() + text.size();
         }
-        const std::string_view line = next_line(text_at_, text_end_);
         const std::uint64_t number = ++lines_seen_;
-        const LineKind kind = parser_.parse_line(line, format_.value_or(LineFormat::Ndjson), out);
+        const LineKind kind =
+            parser_.parse_next(text_at_, text_end_, format_.value_or(LineFormat::Ndjson), out);
         if (kind == LineKind::Hit) {
             out.place = Place{index_, number};
             return true;

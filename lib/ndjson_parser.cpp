@@ -384,7 +384,9 @@ bool quotable_plan(std::string_view s) {
 // or not: the full path then decides. The line's padding makes reads up to 16 bytes past
 // the end of the line safe; nothing found there is taken.
 
-bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+// JSON whitespace but '\n', which ends a line: parse_next() reads a line in the pass that
+// finds its end, and stops there. (Inside a line, found by next_line(), there is none.)
+bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
 // p <= end always, and *end is padding: a byte above ' ' is no whitespace wherever it is.
 const char* skip_ws(const char* p, const char* end) {
@@ -678,8 +680,10 @@ struct NdjsonParser::Impl {
         batch = ctx.symbols->intern("batch");
     }
 
-    LineKind parse(std::string_view line, Hit& out, std::string& why);
-    void begin_line(std::string_view line);
+    // `fast`: try the fast path first (parse_next() already did, on this very line).
+    LineKind parse(std::string_view line, Hit& out, std::string& why, bool fast);
+    LineKind parse_next(const char*& p, const char* end, Hit& out, std::string& why);
+    void begin_line();
     // The line's fields into the per-line state above; false (reason set) on a bad line.
     bool full_line(std::string_view line);
     // The same for the common shape of a line without simdjson; false when the line has
@@ -1097,7 +1101,8 @@ const char* NdjsonParser::Impl::fast_cmd(Slot s, const char* p, const char* end)
     }
 }
 
-LineKind NdjsonParser::Impl::parse(std::string_view line, Hit& out, std::string& why) {
+LineKind NdjsonParser::Impl::parse(std::string_view line, Hit& out, std::string& why,
+                                   bool fast) {
     reason = &why;
     if (ctx.symbols != table || table->generation() != generation) renew_symbols();
     std::size_t first = 0;
@@ -1107,24 +1112,47 @@ LineKind NdjsonParser::Impl::parse(std::string_view line, Hit& out, std::string&
         ++first;
     if (first == line.size()) return LineKind::Blank;
 
-    begin_line(line);
-    last_fast = fast_enabled && fast_line(line.data(), line.data() + line.size());
+    begin_line();
+    last_fast = fast && fast_enabled && fast_line(line.data(), line.data() + line.size());
     if (!last_fast) {
-        begin_line(line);  // whatever the fast path had filled in
+        begin_line();  // whatever the fast path had filled in
         if (!full_line(line)) return LineKind::Bad;
     }
     return finish(out);
 }
 
-void NdjsonParser::Impl::begin_line(std::string_view line) {
+// A line that starts with '{' goes to the fast path bounded by the end of the run, not of
+// the line: every scanner stops at the '\n' that ends it (a control byte in a string, no
+// whitespace, nothing else a value or a structure may hold), so the fast path reads the
+// line exactly as it would have after next_line(), and finds where it ends on the way.
+// Anything else, or a line the fast path leaves, is cut by next_line() and read as ever.
+LineKind NdjsonParser::Impl::parse_next(const char*& p, const char* end, Hit& out,
+                                        std::string& why) {
+    const bool tried = fast_enabled && *p == '{';
+    if (tried) {
+        reason = &why;
+        if (ctx.symbols != table || table->generation() != generation) renew_symbols();
+        begin_line();
+        const char* q = fast_object(p + 1, end, kNone);
+        if (q != nullptr) q = skip_ws(q, end);  // a '\r' before the '\n' included
+        if (q != nullptr && (q == end || *q == '\n')) {
+            last_fast = true;
+            p = q == end ? end : q + 1;
+            return finish(out);
+        }
+    }
+    return parse(next_line(p, end), out, why, !tried);
+}
+
+void NdjsonParser::Impl::begin_line() {
     seen = present = empty = 0;
     field_bad = false;
-    line_end = line.data() + line.size();
     cmds[0].clear();
     cmds[1].clear();
 }
 
 bool NdjsonParser::Impl::full_line(std::string_view line) {
+    line_end = line.data() + line.size();
     const simdjson::padded_string_view input(line.data(), line.size(),
                                              line.size() + kLinePadding);
     od::document doc;
@@ -1209,7 +1237,11 @@ NdjsonParser::NdjsonParser(const ParseContext& ctx) : impl_(std::make_unique<Imp
 NdjsonParser::~NdjsonParser() = default;
 
 LineKind NdjsonParser::parse(std::string_view line, Hit& out, std::string& reason) {
-    return impl_->parse(line, out, reason);
+    return impl_->parse(line, out, reason, true);
+}
+
+LineKind NdjsonParser::parse_next(const char*& p, const char* end, Hit& out, std::string& reason) {
+    return impl_->parse_next(p, end, out, reason);
 }
 
 void NdjsonParserTesting::set_fast_path(NdjsonParser& p, bool on) { p.impl_->fast_enabled = on; }

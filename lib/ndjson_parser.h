@@ -18,6 +18,10 @@ public:
     // On Hit fills `out` (all fields but `place`); on Bad sets `reason` (no secrets in it,
     // e.g. "field \"ts\": expected a number or an RFC 3339 string").
     LineKind parse(std::string_view line, Hit& out, std::string& reason);
+    // The line that starts at `p` (p < end) in a run ending at `end` (followed by
+    // kLinePadding readable bytes), read as parse(next_line(p, end)) reads it, with `p`
+    // moved past it: a common line is read in the same pass that finds its end.
+    LineKind parse_next(const char*& p, const char* end, Hit& out, std::string& reason);
 
 private:
     friend struct NdjsonParserTesting;

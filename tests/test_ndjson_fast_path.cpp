@@ -36,8 +36,42 @@ struct Side {
     }
 };
 
+// parse_next() reads a line of a run as parse() reads the line next_line() cuts, and ends
+// where next_line() does: `line` is checked as the first line of runs that go on after it
+// ("\n" or "\r\n" and another line, whose first bytes the fast path may read) and as the
+// last one.
+struct RunDiffer {
+    Side side{true};
+    Side by_line{true};
+    std::string run;
+
+    void check(std::string_view line) {
+        for (const char* after : {"", "\n", "\r\n", "\n{\"ts\":1}", "\r\n\n", "\n\"x\"}"}) {
+            run.assign(line);
+            run.append(after);
+            const std::size_t size = run.size();
+            run.append(kLinePadding, '"');  // junk that looks like JSON: nothing may read it
+            const char* const begin = run.data();
+            const char* const end = begin + size;
+            const char* want_next = begin;
+            const std::string_view want_line = next_line(want_next, end);
+            by_line.reason.clear();
+            by_line.hit = Hit{};
+            const LineKind b = by_line.parser.parse(want_line, by_line.hit, by_line.reason);
+            const char* p = begin;
+            side.reason.clear();
+            side.hit = Hit{};
+            const LineKind a = side.parser.parse_next(p, end, side.hit, side.reason);
+            INFO("line: " << line << " then: " << after);
+            CHECK(side.outcome(a) == by_line.outcome(b));
+            CHECK(p - begin == want_next - begin);
+        }
+    }
+};
+
 struct Differ {
     Side fast{true}, full{false};
+    RunDiffer runs;
     std::string buffer;
     std::size_t lines = 0, taken_fast = 0, hits_fast = 0, bad_fast = 0;
 
@@ -63,6 +97,7 @@ struct Differ {
             INFO("line: " << line);
             CHECK(oa == ob);
         }
+        if (!line.empty()) runs.check(line);
     }
 };
 
