@@ -136,6 +136,11 @@ bool FileHits::read_one(Hit& out) {
     while (run_next_ >= cur_->hits.size()) {
         if (!load_piece()) return false;
     }
+    // A worker parsed the run on another core, so its hits are in no cache of this one and
+    // are first read here: fetching one a few hits ahead took 0.93-0.96 of the CPU time on
+    // one NDJSON frame with two threads (interleaved rounds; the access log: no change).
+    if (const std::size_t ahead = run_next_ + 6; ahead < cur_->hits.size())
+        __builtin_prefetch(&cur_->hits[ahead]);
     out = std::move(cur_->hits[run_next_++]);
     if (remap_) {  // parsed on a worker: its ids to ours
         const std::vector<Sym>& ids = *remap_;

@@ -25,11 +25,8 @@ struct InputOptions {
     std::int64_t max_skew_us = 60'000'000;
     bool strict = false;  // the first bad line throws Error("FILE:LINE", reason)
     int threads = 1;      // 1: everything on the calling thread; more: see input.h
-    // Parse workers run this many nice levels below the calling thread, so the serial
-    // stages (one frame's decompression, the replay) are never held back by them. On one
-    // 1 GB zstd frame with two threads, 5 took 0.87-0.94 of the time (0 and 5, 9 rounds
-    // interleaved, both formats); 19 no better, and behind CPU hogs of the same session it
-    // starves the workers (20x slower, 5: 1.3x).
+    // Parse workers run this many nice levels below the calling thread, so that they never
+    // hold back the serial stages (thread_priority.h; why 5: docs/decisions.md).
     int worker_nice = 5;
 };
 

@@ -683,6 +683,11 @@ struct NdjsonParser::Impl {
     // `fast`: try the fast path first (parse_next() already did, on this very line).
     LineKind parse(std::string_view line, Hit& out, std::string& why, bool fast);
     LineKind parse_next(const char*& p, const char* end, Hit& out, std::string& why);
+    // Before a line: where its reason goes, and ids that are still this table's.
+    void begin(std::string& why) {
+        reason = &why;
+        if (ctx.symbols != table || table->generation() != generation) renew_symbols();
+    }
     void begin_line();
     // The line's fields into the per-line state above; false (reason set) on a bad line.
     bool full_line(std::string_view line);
@@ -1103,8 +1108,7 @@ const char* NdjsonParser::Impl::fast_cmd(Slot s, const char* p, const char* end)
 
 LineKind NdjsonParser::Impl::parse(std::string_view line, Hit& out, std::string& why,
                                    bool fast) {
-    reason = &why;
-    if (ctx.symbols != table || table->generation() != generation) renew_symbols();
+    begin(why);
     std::size_t first = 0;
     while (first < line.size() && (line[first] == ' ' || line[first] == '\t' ||
                                    line[first] == '\r' || line[first] == '\f' ||
@@ -1130,8 +1134,7 @@ LineKind NdjsonParser::Impl::parse_next(const char*& p, const char* end, Hit& ou
                                         std::string& why) {
     const bool tried = fast_enabled && *p == '{';
     if (tried) {
-        reason = &why;
-        if (ctx.symbols != table || table->generation() != generation) renew_symbols();
+        begin(why);
         begin_line();
         const char* q = fast_object(p + 1, end, kNone);
         if (q != nullptr) q = skip_ws(q, end);  // a '\r' before the '\n' included
