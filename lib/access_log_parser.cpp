@@ -166,6 +166,45 @@ std::size_t skip_quoted(std::string_view line, std::size_t p) {
     return std::string_view::npos;
 }
 
+// The first byte in [p, end) that is one of Cs, or `end`: 16 bytes a step, reading up to 15
+// bytes past `end` (the run's padding), where nothing counts.
+template <char... Cs>
+[[gnu::always_inline]] inline const char* find_any(const char* p, const char* end) {
+#if defined(__SSE2__)
+    for (; p < end; p += 16) {
+        const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        __m128i hit = _mm_setzero_si128();
+        ((hit = _mm_or_si128(hit, _mm_cmpeq_epi8(block, _mm_set1_epi8(Cs)))), ...);
+        if (const auto mask = static_cast<unsigned>(_mm_movemask_epi8(hit)); mask != 0) {
+            const char* const at = p + std::countr_zero(mask);
+            return at < end ? at : end;
+        }
+    }
+    return end;
+#else
+    for (; p < end; ++p)
+        if (((*p == Cs) || ...)) return p;
+    return end;
+#endif
+}
+
+// Whether the line ends at `p`: at the run's end, a '\n', or a '\r' that is last in the run
+// or before a '\n' (next_line() drops the one, parse() trims the other).
+inline bool line_ends_at(const char* p, const char* end) {
+    return p == end || *p == '\n' || (*p == '\r' && (p + 1 == end || p[1] == '\n'));
+}
+
+// Where the line that ends at `p` (line_ends_at) is left.
+inline const char* past_line(const char* p, const char* end) {
+    if (p != end && *p == '\r') ++p;
+    return p == end ? end : p + 1;
+}
+
+// " - - [" at p: the ident and user fields nginx and most Apache set-ups write.
+inline bool dashes_then_time(const char* p, const char* end) {
+    return end - p > 5 && std::memcmp(p, " - - [", 6) == 0;
+}
+
 }  // namespace
 
 // Names already built for this input (see SlotCache).
@@ -289,6 +328,12 @@ struct AccessLogParser::Memo {
 
 void AccessLogParser::delete_memo(Memo* m) { delete m; }
 
+AccessLogParser::Memo& AccessLogParser::memo() {
+    if (!memo_) memo_ = std::unique_ptr<Memo, void (*)(Memo*)>(new Memo, &delete_memo);
+    memo_->renew(*ctx_.symbols);
+    return *memo_;
+}
+
 LineKind AccessLogParser::parse(std::string_view line, Hit& out, std::string& reason) {
     auto bad = [&](const char* why) {
         reason = why;
@@ -314,17 +359,16 @@ LineKind AccessLogParser::parse(std::string_view line, Hit& out, std::string& re
         p = end;
         while (p < line.size() && line[p] == ' ') ++p;
     }
-    const std::string_view vhost = n_tok == 4 ? tok[0] : std::string_view{};
-    const std::string_view client = tok[n_tok - 3];
+    Fields f;
+    f.vhost = n_tok == 4 ? tok[0] : std::string_view{};
+    f.client = tok[n_tok - 3];
 
     // [TIME]
     const std::size_t time_end = find_char(line, p, ']');
     if (time_end == std::string_view::npos) return bad("unterminated [time] field");
-    if (!memo_) memo_ = std::unique_ptr<Memo, void (*)(Memo*)>(new Memo, &delete_memo);
-    Memo& memo = *memo_;
-    memo.renew(*ctx_.symbols);
-    std::int64_t t_us = 0;
-    if (!memo.time(sub(line, p + 1, time_end - p - 1), t_us)) return bad("invalid [time] field");
+    if (!memo().time(sub(line, p + 1, time_end - p - 1), f.t_us)) {
+        return bad("invalid [time] field");
+    }
     p = time_end + 1;
 
     // "REQUEST"
@@ -343,8 +387,7 @@ LineKind AccessLogParser::parse(std::string_view line, Hit& out, std::string& re
         (p + 4 < line.size() && line[p + 4] != ' ')) {
         return bad("expected a 3-digit status after the request");
     }
-    const int status =
-        (line[p + 1] - '0') * 100 + (line[p + 2] - '0') * 10 + (line[p + 3] - '0');
+    f.status = (line[p + 1] - '0') * 100 + (line[p + 2] - '0') * 10 + (line[p + 3] - '0');
     p += 4;
     if (p < line.size()) {
         ++p;  // the space
@@ -360,7 +403,6 @@ LineKind AccessLogParser::parse(std::string_view line, Hit& out, std::string& re
     }
 
     // Quoted fields, then the optional request time.
-    std::int64_t cost_us = kUnknownCost;
     while (p < line.size()) {
         while (p < line.size() && line[p] == ' ') ++p;
         if (p == line.size()) break;
@@ -379,7 +421,7 @@ LineKind AccessLogParser::parse(std::string_view line, Hit& out, std::string& re
             const auto v = decimal_to_micros(field);
             if (!v) return bad("invalid request time field");
             if (*v < 0) return bad("negative request time");
-            cost_us = *v;
+            f.cost_us = *v;
         }
         break;  // fields after the request time (e.g. upstream times) are not ours
     }
@@ -394,13 +436,130 @@ LineKind AccessLogParser::parse(std::string_view line, Hit& out, std::string& re
     constexpr std::string_view kRest = "/rest/";
     if (sub(target, 0, kRest.size()) != kRest) return LineKind::Skipped;
 
-    std::string_view path = sub(target, kRest.size());
-    std::string_view query;
-    if (const std::size_t q = find_char(path, 0, '?'); q != std::string_view::npos) {
-        query = sub(path, q + 1);
-        path = sub(path, 0, q);
+    f.path = sub(target, kRest.size());
+    if (const std::size_t q = find_char(f.path, 0, '?'); q != std::string_view::npos) {
+        f.query = sub(f.path, q + 1);
+        f.path = sub(f.path, 0, q);
+    }
+    return hit_from(f, out, reason);
+}
+
+// The line nginx and Apache write for a REST call, read in one forward pass that also finds
+// its end:
+//   [VHOST ]CLIENT - - [dd/Mon/yyyy:hh:mm:ss +zzzz] "VERB /rest/PATH[?QUERY] HTTP/d.d"
+//   STATUS BYTES( "QUOTED")*[ SECONDS]
+// with one space between fields, no backslash or '"' inside the request or a quoted field,
+// and an unsigned decimal request time. Any other line, or any surprise, goes to parse() as
+// next_line() cuts it. Every test here only decides whether parse() would split the line
+// into the same fields (tests/test_access_fast_path.cpp compares the two on every kind of
+// line), so a line read here gives what parse() gives.
+LineKind AccessLogParser::parse_next(const char*& p, const char* end, Hit& out,
+                                     std::string& reason) {
+    last_fast_ = false;
+    const char* const b = p;
+    auto slow = [&] { return parse(next_line(p, end), out, reason); };
+    auto digit = [](char c) { return static_cast<unsigned char>(c - '0') <= 9; };
+    if (*b == ' ' || *b == '\t' || *b == '\r' || *b == '\n') return slow();
+
+    // [VHOST ]CLIENT - - [
+    Fields f;
+    const char* const s1 = find_any<' ', '\n'>(b, end);
+    if (s1 == end || *s1 != ' ' || s1 == b) return slow();
+    const char* at;
+    if (dashes_then_time(s1, end)) {
+        f.client = {b, static_cast<std::size_t>(s1 - b)};
+        at = s1 + 5;
+    } else {
+        const char* const c = s1 + 1;
+        const char* const s2 = find_any<' ', '\n'>(c, end);
+        if (s2 == end || *s2 != ' ' || s2 == c || !dashes_then_time(s2, end)) return slow();
+        f.vhost = {b, static_cast<std::size_t>(s1 - b)};
+        f.client = {c, static_cast<std::size_t>(s2 - c)};
+        at = s2 + 5;
     }
 
+    // [TIME] "  (a valid time holds no ']' and no '\n')
+    if (end - at <= 30 || at[27] != ']' || at[28] != ' ' || at[29] != '"' ||
+        !memo().time({at + 1, 26}, f.t_us)) {
+        return slow();
+    }
+
+    // VERB /rest/PATH[?QUERY] HTTP/d.d"
+    const char* const verb_end = find_any<' ', '"', '\\', '\n'>(at + 30, end);
+    if (verb_end == end || *verb_end != ' ' || end - verb_end <= 6 ||
+        std::memcmp(verb_end + 1, "/rest/", 6) != 0) {
+        return slow();
+    }
+    const char* const path = verb_end + 7;
+    const char* target_end = find_any<' ', '?', '"', '\\', '\n'>(path, end);
+    f.path = {path, static_cast<std::size_t>(target_end - path)};
+    if (target_end != end && *target_end == '?') {
+        const char* const query = target_end + 1;
+        target_end = find_any<' ', '"', '\\', '\n'>(query, end);
+        f.query = {query, static_cast<std::size_t>(target_end - query)};
+    }
+    if (end - target_end <= 9 || *target_end != ' ' || std::memcmp(target_end + 1, "HTTP/", 5) != 0 ||
+        !digit(target_end[6]) || target_end[7] != '.' || !digit(target_end[8]) ||
+        target_end[9] != '"') {
+        return slow();
+    }
+
+    // STATUS BYTES
+    const char* q = target_end + 10;
+    if (end - q <= 5 || q[0] != ' ' || !digit(q[1]) || !digit(q[2]) || !digit(q[3]) ||
+        q[4] != ' ') {
+        return slow();
+    }
+    f.status = (q[1] - '0') * 100 + (q[2] - '0') * 10 + (q[3] - '0');
+    q += 5;
+    if (*q == '-') {
+        ++q;
+    } else {
+        const char* const digits = q;
+        while (q < end && digit(*q)) ++q;
+        if (q == digits) return slow();
+    }
+
+    // ( "QUOTED")*
+    while (end - q > 1 && q[0] == ' ' && q[1] == '"') {
+        const char* const close = find_any<'"', '\\', '\n'>(q + 2, end);
+        if (close == end || *close != '"') return slow();
+        q = close + 1;
+    }
+
+    // [ SECONDS]: at most 12 integer digits without a leading zero, at most 6 decimals.
+    if (!line_ends_at(q, end)) {
+        if (q[0] != ' ') return slow();
+        const char* const int_begin = ++q;
+        std::uint64_t v = 0;
+        while (q < end && digit(*q)) v = v * 10 + static_cast<unsigned>(*q++ - '0');
+        const auto n_int = q - int_begin;
+        std::ptrdiff_t n_frac = 0;
+        if (q < end && *q == '.') {
+            const char* const frac_begin = ++q;
+            while (q < end && digit(*q)) v = v * 10 + static_cast<unsigned>(*q++ - '0');
+            n_frac = q - frac_begin;
+            if (n_frac == 0) return slow();
+        }
+        if (n_int < 1 || n_int > 12 || (n_int > 1 && *int_begin == '0') || n_frac > 6 ||
+            !line_ends_at(q, end)) {
+            return slow();
+        }
+        static constexpr std::uint64_t kScale[7] = {1'000'000, 100'000, 10'000, 1000, 100, 10, 1};
+        f.cost_us = static_cast<std::int64_t>(v * kScale[n_frac]);
+    }
+    last_fast_ = true;
+    p = past_line(q, end);
+    return hit_from(f, out, reason);
+}
+
+LineKind AccessLogParser::hit_from(const Fields& f, Hit& out, std::string& reason) {
+    auto bad = [&](const char* why) {
+        reason = why;
+        return LineKind::Bad;
+    };
+    Memo& memo = *memo_;
+    const std::string_view client = f.client, path = f.path, query = f.query;
     SymbolTable& symbols = *ctx_.symbols;
     if (client.size() > kMaxName) return bad("client address too long");
     const Sym ip = memo.ip(symbols, client);
@@ -433,7 +592,7 @@ LineKind AccessLogParser::parse(std::string_view line, Hit& out, std::string& re
     const Sym method = memo.method(symbols, raw_method);
     if (method == kNoSym) return bad("/rest/ request names no method");
 
-    std::string_view host = vhost;
+    std::string_view host = f.vhost;
     if (!host.empty() && host.front() == '[') {  // [IPv6]:port
         if (const std::size_t rb = find_char(host, 0, ']'); rb != std::string_view::npos) {
             host = sub(host, 0, rb + 1);
@@ -447,15 +606,15 @@ LineKind AccessLogParser::parse(std::string_view line, Hit& out, std::string& re
     if (host.empty()) host = "default";  // SPEC §2.2: the vhost, else --portal, else default
     if (host.size() > kMaxName) return bad("host name too long");
 
-    out.t_us = t_us;
+    out.t_us = f.t_us;
     out.portal = memo.portal(symbols, host);
     out.integration = integration;
     out.kind = kind;
     out.ip = ip;
     out.method = method;
-    out.cost_us = cost_us;
+    out.cost_us = f.cost_us;
     out.plan = kNoPlan;
-    out.status = status;
+    out.status = f.status;
     out.error = kNoSym;
     out.cmds.clear();
 

@@ -49,7 +49,7 @@ public:
     LineKind parse_next(const char*& p, const char* end, LineFormat format, Hit& out) {
         reason_.clear();
         return format == LineFormat::Ndjson ? ndjson_.parse_next(p, end, out, reason_)
-                                            : access_.parse(next_line(p, end), out, reason_);
+                                            : access_.parse_next(p, end, out, reason_);
     }
     const std::string& reason() const { return reason_; }
 

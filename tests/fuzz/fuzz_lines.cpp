@@ -4,8 +4,9 @@
 //   - as an access-log line;
 // each twice, with different junk in the padding after the line: a result that depends
 // on the padding is a read past the line. Then the whole input is read as one run by
-// NdjsonParser::parse_next(), which must read each line as parse() reads the line
-// next_line() cuts, and end it in the same place. Any difference aborts, as does any crash.
+// NdjsonParser::parse_next() and by AccessLogParser::parse_next(), which must read each
+// line as parse() reads the line next_line() cuts, and end it in the same place. Any
+// difference aborts, as does any crash.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -54,10 +55,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // Made once (a parser's first use allocates its memos); a cleared table makes every
     // parser forget the ids it memoized, so no input depends on an earlier one's names.
     static Side<NdjsonParser> fast, full, by_run;
-    static Side<AccessLogParser> access, access2;
+    static Side<AccessLogParser> access, access2, access_by_run;
     NdjsonParserTesting::set_fast_path(full.parser, false);
-    for (SymbolTable* t :
-         {&fast.symbols, &full.symbols, &by_run.symbols, &access.symbols, &access2.symbols})
+    for (SymbolTable* t : {&fast.symbols, &full.symbols, &by_run.symbols, &access.symbols,
+                           &access2.symbols, &access_by_run.symbols})
         t->clear();
     std::string buffer;
     const std::string_view text(reinterpret_cast<const char*>(data), size);
@@ -91,6 +92,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const std::string b = test_hit::line_outcome(by_run.symbols, k, hit, why);
         if (a != b) differ("ndjson line and run", line, a, b);
         if (p != q) differ("ndjson line ends", line, "where next_line() ends", "elsewhere");
+    }
+    for (const char *p = run.data(), *q = run.data(); p < end;) {
+        const std::string_view line = next_line(q, end);
+        const std::string a = access.parse(line, '"', buffer);
+        Hit hit;
+        std::string why;
+        const LineKind k = access_by_run.parser.parse_next(p, end, hit, why);
+        const std::string b = test_hit::line_outcome(access_by_run.symbols, k, hit, why);
+        if (a != b) differ("access-log line and run", line, a, b);
+        if (p != q) differ("access-log line ends", line, "where next_line() ends", "elsewhere");
     }
     return 0;
 }

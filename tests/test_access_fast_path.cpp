@@ -1,0 +1,244 @@
+// AccessLogParser::parse_next() reads common lines in one pass of its own and leaves every
+// other line to parse() as next_line() cuts it. It must never change a result: here both
+// read the same generated, mutated, edge and fixture lines, as the first line of runs that
+// go on after it and as the last one, and every outcome (kind, reason, each field) and the
+// place the line ends must be the same.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "access_log_parser.h"
+#include "hit_text.h"
+#include "line_parse.h"
+#include "rules.h"
+#include "symbols.h"
+
+using namespace b24;
+
+namespace {
+
+struct Side {
+    SymbolTable symbols;
+    Rules rules = default_rules();
+    ParseContext ctx{&symbols, &rules};
+    AccessLogParser parser{ctx};
+    Hit hit;
+    std::string reason;
+
+    std::string outcome(LineKind k) const {
+        return test_hit::line_outcome(symbols, k, hit, reason);
+    }
+};
+
+struct Differ {
+    Side by_run, by_line;
+    std::string run;
+    std::size_t lines = 0, taken_fast = 0, hits_fast = 0, bad_fast = 0;
+
+    void check(std::string_view line) {
+        ++lines;
+        for (const char* after : {"", "\n", "\r\n", "\n1.2.3.4 - - [x] \"GET / \" 200 1",
+                                  "\r\n\n", "\n\"\\ \n"}) {
+            run.assign(line);
+            run.append(after);
+            const std::size_t size = run.size();
+            // Junk with every byte the fast path looks for: nothing past `end` may count.
+            while (run.size() < size + kLinePadding) run += "\n \"]\\\r";
+            const char* const begin = run.data();
+            const char* const end = begin + size;
+            const char* want_next = begin;
+            const std::string_view want_line = next_line(want_next, end);
+            by_line.reason.clear();
+            by_line.hit = Hit{};
+            const LineKind b = by_line.parser.parse(want_line, by_line.hit, by_line.reason);
+            const char* p = begin;
+            by_run.reason.clear();
+            by_run.hit = Hit{};
+            const LineKind a = by_run.parser.parse_next(p, end, by_run.hit, by_run.reason);
+            if (*after == '\0' && AccessLogParserTesting::last_was_fast(by_run.parser)) {
+                ++taken_fast;
+                hits_fast += a == LineKind::Hit;
+                bad_fast += a == LineKind::Bad;
+            }
+            const std::string oa = by_run.outcome(a), ob = by_line.outcome(b);
+            if (oa != ob || p != want_next) {
+                INFO("line: " << line << " then: " << after);
+                CHECK(oa == ob);
+                CHECK(p - begin == want_next - begin);
+            }
+        }
+    }
+};
+
+class Gen {
+public:
+    explicit Gen(std::uint64_t seed) : rng_(seed) {}
+
+    std::size_t below(std::size_t n) {
+        return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_);
+    }
+    bool chance(int percent) { return static_cast<int>(below(100)) < percent; }
+    const std::string& pick(const std::vector<std::string>& v) { return v[below(v.size())]; }
+
+    // Mostly one space; sometimes what parse() takes and the fast path leaves to it.
+    std::string sep() { return chance(95) ? " " : pick({"  ", "\t", " \t", ""}); }
+
+    std::string line() {
+        static const std::vector<std::string> kVhosts = {
+            "acme.bitrix24.com:443", "Shop77.Bitrix24.DE:443", "[2001:db8::1]:443",
+            "2001:db8::1", "-", "acme.example:", "x"};
+        static const std::vector<std::string> kClients = {
+            "203.0.113.7", "198.51.100.40", "2001:db8::7", "[x]", "", "-"};
+        static const std::vector<std::string> kTimes = {
+            "[27/Nov/2026:07:26:32 +0000]", "[27/Nov/2026:07:26:33 +0000]",
+            "[27/Nov/2026:07:27:00 +0100]", "[27/nov/2026:07:26:59 -0530]",
+            "[27/Nov/2026:07:26:32.123 +0000]", "[27/Nov/2026:07:26:61 +0000]",
+            "[31/Feb/2026:07:26:32 +0000]", "[27/Nov/2026:07:26:32 +0000", "[27/Nov/2026]",
+            "[27/Nov/2026:07:26:3] +0000]", "[27/Nov/2026:07:26:32 +000]]", "[]",
+            "[27/Nov/2026:07:26:32  +000]"};
+        static const std::vector<std::string> kTargets = {
+            "/rest/crm.deal.list.json?auth=8d8fffdc7bd88d7c956b0e4df8846b9e&start=0",
+            "/rest/3/f9c9796b2f4ac26f/crm.deal.update.json?id=96174",
+            "/rest/15/996a9ec531e32b46/im.notify.system.add.json", "/rest/user.current",
+            "/rest/batch.json?auth=t&cmd[a]=crm.deal.get%3Fid%3D1&cmd[b]=user.current",
+            "/rest/CRM.Lead.Get.XML", "/rest/", "/rest//x/m", "/rest/x/y/m", "/rest/1//m",
+            "/rest/1/s/a/b", "/index.php", "/", "/rest/m%2Ex?x=\\\"y", "/rest/a\\\"b"};
+        static const std::vector<std::string> kTrails = {
+            " \"-\" \"curl/8.0\"", " \"-\" \"axios/1.6.8\" 19.319", " \"-\" \"a \\\" b\" 0.084",
+            " \"https://x/\" \"UA\" \"1.2.3.4\" 0.5", " \"-\" \"x\" -", " \"-\" \"x\" 1e3",
+            " \"-\" \"x\" 0.1 0.2", " \"-\" \"x\" -1", "", " \"-\"", " \"unterminated",
+            " \"-\"\"x\"", " 0.3", " \"\\\\\" 0.2"};
+        std::string s;
+        if (chance(5)) s += pick({" ", "\t", "\r"});
+        if (chance(70)) s += pick(kVhosts) + sep();
+        s += pick(kClients) + sep() + (chance(90) ? "- -" : pick({"-", "- u - v", "-  -"}));
+        s += sep() + (chance(80) ? kTimes[below(2)] : pick(kTimes));
+        const std::string method = chance(80) ? "GET" : pick({"POST", "-", "", "GET  "});
+        if (chance(95)) {
+            s += sep() + "\"" + method + " " + (chance(70) ? kTargets[below(3)] : pick(kTargets)) +
+                 (chance(90) ? " HTTP/1.1" : pick({"", " ", " HTTP/1.1 x"})) + "\"";
+        } else {
+            s += sep() + pick({"\"-\"", "\"\"", "\"GET /rest/m", "-", "\"\\\"\""});
+        }
+        s += chance(90) ? " " + std::string(pick({"200", "503", "429"})) + " " +
+                              pick({"512", "-", "25352"})
+                        : pick({" 20 1", " 200", " 2000 1", " 200 x", " 200 -1", ""});
+        s += chance(70) ? kTrails[below(2)] : pick(kTrails);
+        if (chance(5)) s += pick({" ", "\t", "\r", " \r"});
+        return s;
+    }
+
+    // Small damage anywhere: the fast path must then agree or step aside.
+    std::string mutate(std::string s) {
+        static const std::string kBytes = std::string(" \"[]\\/?:&=.-\t\r\n0123456789aZ%") + '\0';
+        const std::size_t n = 1 + below(3);
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::size_t at = s.empty() ? 0 : below(s.size() + 1);
+            switch (below(5)) {
+                case 0:
+                    if (at < s.size()) s.erase(at, 1);
+                    break;
+                case 1: s.insert(at, 1, kBytes[below(kBytes.size())]); break;
+                case 2:
+                    if (at < s.size()) s[at] = kBytes[below(kBytes.size())];
+                    break;
+                case 3: s.resize(at); break;
+                default: {
+                    const std::size_t len = below(12);
+                    if (at < s.size()) s.insert(at, s.substr(at, len));
+                    break;
+                }
+            }
+        }
+        return s;
+    }
+
+private:
+    std::mt19937_64 rng_;
+};
+
+std::string common_line(std::string_view agent) {
+    return "acme.bitrix24.com:443 203.0.113.7 - - [27/Nov/2026:07:26:32 +0000] \"GET "
+           "/rest/crm.deal.list.json?auth=8d8fffdc7bd88d7c956b0e4df8846b9e&start=0 HTTP/1.1\" "
+           "200 512 \"-\" \"" +
+           std::string(agent) + "\" 0.084";
+}
+
+}  // namespace
+
+TEST_CASE("access fast path: the same outcome as parse() on generated lines",
+          "[access_log][fast]") {
+    Differ d;
+    Gen g(20261130);
+    for (int i = 0; i < 40000; ++i) {
+        const std::string l = g.line();
+        d.check(l);
+        d.check(g.mutate(l));
+    }
+    // Both ways are really exercised: many lines are split fast, hits and bad ones, and
+    // many are left to parse().
+    INFO(d.taken_fast << " of " << d.lines << " lines taken fast");
+    CHECK(d.hits_fast > d.lines / 10);
+    CHECK(d.bad_fast > d.lines / 100);
+    CHECK(d.lines - d.taken_fast > d.lines / 4);
+}
+
+TEST_CASE("access fast path: fields that end anywhere in a 16-byte read",
+          "[access_log][fast]") {
+    // The line's end, its last field's, its last quote at every offset of the 16-byte
+    // reads, and lines of every length up to a few hundred bytes.
+    Differ d;
+    const std::size_t base = common_line("").size();
+    for (std::size_t n = 0; base + n <= 600; ++n) {
+        const std::string agent(n, 'a');
+        d.check(common_line(agent));
+        d.check(common_line(agent + "\""));
+        d.check(common_line(std::string(n, ' ')));
+    }
+    for (std::size_t n = 0; n <= 600; ++n) d.check(std::string(n, 'x'));
+    for (std::size_t n = 0; n < 40; ++n) {
+        const std::string l = "h" + std::string(n, 'o') + ".example:443 10.0.0." +
+                              std::string(n, '1') + " - - [27/Nov/2026:07:26:32 +0000] \"GET /rest/" +
+                              std::string(n + 1, 'm') + "?x=" + std::string(n, 'q') +
+                              " HTTP/1.1\" 200 5 \"-\" \"" + std::string(n, 'a') + "\" 0." +
+                              std::string(n % 8 + 1, '7');
+        d.check(l);
+        d.check(l.substr(l.find(' ') + 1));  // no vhost
+    }
+    CHECK(d.taken_fast > 0);
+}
+
+TEST_CASE("access fast path: the same outcome on edge lines", "[access_log][fast]") {
+    Differ d;
+    const std::string l = common_line("curl/8.0");
+    for (const std::string& e : std::vector<std::string>{
+             l, " " + l, "\t" + l, "\r" + l, l + " ", l + "\t", l + "\r", l + "\r\r", l + "\r ",
+             "", " ", "\r", "x", "x y z [", "a b c d e [27/Nov/2026:07:26:32 +0000] \"GET /rest/m\"",
+             "a b c [27/Nov/2026:07:26:32 +0000] \"GET /rest/m\" 200 1",
+             "a b c [27/Nov/2026:07:26:32 +0000] \"GET /rest/m\\\"\" 200 1",
+             "a b c [27/Nov/2026:07:26:32 +0000] \"GET /rest/m\\\\\" 200 1",
+             "a b c [27/Nov/2026:07:26:32 +0000] \"\" 200 1",
+             "a b c [27/Nov/2026:07:26:32 +0000]\"GET /rest/m\" 200 1",
+             "a b c [27/Nov/2026:07:26:32 +0000] \"GET /rest/m",
+             "a b c [27/Nov/2026:07:26:32 +0000] \"GET /rest/m\"",
+             "[a b c [27/Nov/2026:07:26:32 +0000] \"GET /rest/m\" 200 1",
+             "a [b c [27/Nov/2026:07:26:32 +0000] \"GET /rest/m\" 200 1",
+             "a b c d [27/Nov/2026:07:26:32 +0000] \"GET /rest/m\" 200 1"}) {
+        d.check(e);
+        for (std::size_t cut = 0; cut < e.size(); ++cut) d.check(e.substr(0, cut));
+    }
+    CHECK(d.taken_fast > 0);
+}
+
+TEST_CASE("access fast path: the same outcome on the fixture log", "[access_log][fast]") {
+    Differ d;
+    std::ifstream in(std::string(B24_FIXTURES) + "/shop.access.log", std::ios::binary);
+    REQUIRE(in);
+    std::string line;
+    while (std::getline(in, line)) d.check(line);
+    CHECK(d.lines > 10);
+    CHECK(d.taken_fast > d.lines / 2);
+}
