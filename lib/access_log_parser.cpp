@@ -13,6 +13,7 @@
 #include "access_log_parser.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstring>
 #include <optional>
@@ -221,8 +222,15 @@ struct AccessLogParser::Memo {
     const SymbolTable* table = nullptr;
     std::uint64_t generation = 0;
     Sym batch = kNoSym;  // set when method() first makes it in this generation
-    std::string last_time;       // a busy log writes the same [time] on many lines
-    std::int64_t last_t_us = 0;  // ... or one a few seconds later
+    // The µs of second 0 of recent minutes, by the time's text: a busy log writes the same
+    // minute on many lines, in as many zones as its servers have (vhosts in several
+    // countries). Direct-mapped by the zone; `text` is valid only where `valid`.
+    struct Minute {
+        char text[26];
+        bool valid = false;
+        std::int64_t us = 0;
+    };
+    std::array<Minute, 8> minutes{};
 
     void renew(const SymbolTable& symbols) {
         if (&symbols == table && symbols.generation() == generation) return;
@@ -237,33 +245,32 @@ struct AccessLogParser::Memo {
     // optional: returned from this inlined code, one was stored in two parts and loaded
     // whole, a store-forwarding stall on every line.)
     bool time(std::string_view text, std::int64_t& t_us) {
-        // "27/Nov/2026:07:26:32 +0000": when only the seconds (bytes 18, 19) differ from the
-        // last valid time, the text is valid iff they are 00..60, and the time moves by
-        // whole seconds (clf_time_to_micros adds them; second 60 as well).
-        const std::size_t n = text.size();
-        if (n == last_time.size() && n >= 26 && same_bytes(text.data(), last_time.data(), 18) &&
-            same_bytes(text.data() + 20, last_time.data() + 20, n - 20)) {
-            if (text[18] == last_time[18] && text[19] == last_time[19]) {
-                t_us = last_t_us;
-                return true;
-            }
-            const unsigned hi = static_cast<unsigned char>(text[18]) - '0';
-            const unsigned lo = static_cast<unsigned char>(text[19]) - '0';
+        // "27/Nov/2026:07:26:32 +0000": with the bytes but the seconds' (18, 19) of a
+        // valid time, the text is valid iff they are 00..60, and it is that many seconds
+        // after the minute (clf_time_to_micros counts second 60 the same way).
+        if (text.size() != 26) {
+            const auto t = clf_time_to_micros(text);
+            if (t) t_us = *t;
+            return t.has_value();
+        }
+        const char* const c = text.data();
+        Minute& m = minutes[(static_cast<unsigned>(c[21]) + 3u * static_cast<unsigned>(c[22]) +
+                             5u * static_cast<unsigned>(c[23]) + static_cast<unsigned>(c[24])) %
+                            minutes.size()];
+        if (m.valid && std::memcmp(c, m.text, 18) == 0 && std::memcmp(c + 20, m.text + 20, 6) == 0) {
+            const unsigned hi = static_cast<unsigned char>(c[18]) - '0';
+            const unsigned lo = static_cast<unsigned char>(c[19]) - '0';
             if (hi <= 9 && lo <= 9 && hi * 10 + lo <= 60) {
-                const auto second = static_cast<std::int64_t>(hi * 10 + lo);
-                const auto last_second =
-                    static_cast<std::int64_t>((last_time[18] - '0') * 10 + (last_time[19] - '0'));
-                last_t_us += (second - last_second) * 1'000'000;
-                last_time[18] = text[18];
-                last_time[19] = text[19];
-                t_us = last_t_us;
+                t_us = m.us + static_cast<std::int64_t>(hi * 10 + lo) * 1'000'000;
                 return true;
             }
         }
         const auto t = clf_time_to_micros(text);
         if (!t) return false;
-        last_time.assign(text);
-        t_us = last_t_us = *t;
+        std::memcpy(m.text, c, sizeof m.text);
+        m.valid = true;
+        m.us = *t - static_cast<std::int64_t>((c[18] - '0') * 10 + (c[19] - '0')) * 1'000'000;
+        t_us = *t;
         return true;
     }
 
