@@ -217,6 +217,12 @@ struct AccessLogParser::Memo {
     // only, as the line itself does; it never reaches a symbol, a message or an output.
     SlotCache webhooks{1024};
     std::vector<Sym> app_by_ip;  // ip Sym -> "app:@IP" Sym
+    // What the two names of a line's source and its call make, each in one lookup: the
+    // vhost and client as written (one text: a client holds no space) -> (ip, portal); the
+    // path after /rest/ -> (webhook or kNoSym for an app, method). Only texts that made a
+    // hit are kept, so a line found here passes every test on them.
+    PairCache sources{4096};
+    PairCache calls{2048};
     // The ids above belong to this table in this generation (a parse worker clears its
     // table between chunks); they are forgotten when either changes.
     const SymbolTable* table = nullptr;
@@ -237,6 +243,8 @@ struct AccessLogParser::Memo {
         table = &symbols;
         generation = symbols.generation();
         for (SlotCache* c : {&ips, &methods, &portals, &webhooks}) c->clear();
+        sources.clear();
+        calls.clear();
         app_by_ip.clear();
         batch = kNoSym;
     }
@@ -568,53 +576,87 @@ LineKind AccessLogParser::hit_from(const Fields& f, Hit& out, std::string& reaso
     Memo& memo = *memo_;
     const std::string_view client = f.client, path = f.path, query = f.query;
     SymbolTable& symbols = *ctx_.symbols;
-    if (client.size() > kMaxName) return bad("client address too long");
-    const Sym ip = memo.ip(symbols, client);
 
-    Sym integration = kNoSym;
-    IntegrationKind kind = IntegrationKind::App;
-    std::string_view raw_method = path;
-    if (const std::size_t s1 = find_char(path, 0, '/'); s1 != std::string_view::npos) {
-        // /rest/USER_ID/SECRET/METHOD: a webhook.
-        const std::string_view user = sub(path, 0, s1);
-        bool digits = !user.empty() && user.size() <= 20;
-        for (const char c : user) digits = digits && is_digit(c);
-        if (!digits) return bad("malformed /rest/ path: expected /rest/USER_ID/SECRET/METHOD");
-        const std::size_t s2 = find_char(path, s1 + 1, '/');
-        if (s2 == std::string_view::npos) return bad("webhook path names no method");
-        if (s2 == s1 + 1) return bad("webhook path has an empty secret");
-        raw_method = sub(path, s2 + 1);
-        if (find_char(raw_method, 0, '/') != std::string_view::npos) {
-            return bad("malformed /rest/ path: method contains '/'");
-        }
-        integration = memo.webhook(symbols, sub(path, 0, s2));
-        kind = IntegrationKind::Webhook;
+    const std::string_view source =
+        f.vhost.empty() ? client
+                        : std::string_view(f.vhost.data(), static_cast<std::size_t>(
+                                                               client.data() + client.size() -
+                                                               f.vhost.data()));
+    std::size_t source_set = 0;
+    std::uint64_t known_source = memo.sources.find_last(source);
+    if (known_source == kNoPair) {
+        source_set = memo.sources.set_of(source);
+        known_source = memo.sources.find(source_set, source);
+    }
+    Sym ip;
+    if (known_source != kNoPair) {
+        ip = pair_first(known_source);
     } else {
-        // /rest/METHOD: an app. Its token (auth= in the query, or in a POST body we never
-        // see) rotates, so the client address is its stable name (SPEC §2.2).
-        integration = memo.app(symbols, ip);
+        if (client.size() > kMaxName) return bad("client address too long");
+        ip = memo.ip(symbols, client);
     }
 
-    if (raw_method.size() > kMaxName) return bad("method name too long");
-    const Sym method = memo.method(symbols, raw_method);
-    if (method == kNoSym) return bad("/rest/ request names no method");
-
-    std::string_view host = f.vhost;
-    if (!host.empty() && host.front() == '[') {  // [IPv6]:port
-        if (const std::size_t rb = find_char(host, 0, ']'); rb != std::string_view::npos) {
-            host = sub(host, 0, rb + 1);
+    std::uint64_t call = memo.calls.find_last(path);
+    if (call == kNoPair) {
+        const std::size_t set = memo.calls.set_of(path);
+        call = memo.calls.find(set, path);
+        if (call == kNoPair) {
+            Sym webhook = kNoSym;
+            std::string_view raw_method = path;
+            if (const std::size_t s1 = find_char(path, 0, '/'); s1 != std::string_view::npos) {
+                // /rest/USER_ID/SECRET/METHOD: a webhook.
+                const std::string_view user = sub(path, 0, s1);
+                bool digits = !user.empty() && user.size() <= 20;
+                for (const char c : user) digits = digits && is_digit(c);
+                if (!digits) {
+                    return bad("malformed /rest/ path: expected /rest/USER_ID/SECRET/METHOD");
+                }
+                const std::size_t s2 = find_char(path, s1 + 1, '/');
+                if (s2 == std::string_view::npos) return bad("webhook path names no method");
+                if (s2 == s1 + 1) return bad("webhook path has an empty secret");
+                raw_method = sub(path, s2 + 1);
+                if (find_char(raw_method, 0, '/') != std::string_view::npos) {
+                    return bad("malformed /rest/ path: method contains '/'");
+                }
+                webhook = memo.webhook(symbols, sub(path, 0, s2));
+            } else {
+                // /rest/METHOD: an app. Its token (auth= in the query, or in a POST body we
+                // never see) rotates, so the client address is its stable name (SPEC §2.2).
+                memo.app(symbols, ip);  // named before the method, as it always was
+            }
+            if (raw_method.size() > kMaxName) return bad("method name too long");
+            const Sym method = memo.method(symbols, raw_method);
+            if (method == kNoSym) return bad("/rest/ request names no method");
+            call = memo.calls.put(set, path, sym_pair(webhook, method));
         }
-    } else if (const std::size_t colon = find_char(host, 0, ':');
-               colon != std::string_view::npos &&
-               find_char(host, colon + 1, ':') == std::string_view::npos) {
-        host = sub(host, 0, colon);  // host:port; a bare IPv6 host keeps its colons
     }
-    if (host.empty() || host == "-") host = ctx_.default_portal;
-    if (host.empty()) host = "default";  // SPEC §2.2: the vhost, else --portal, else default
-    if (host.size() > kMaxName) return bad("host name too long");
+    const Sym webhook = pair_first(call), method = pair_second(call);
+    const IntegrationKind kind = webhook != kNoSym ? IntegrationKind::Webhook : IntegrationKind::App;
+    const Sym integration = webhook != kNoSym ? webhook : memo.app(symbols, ip);
+
+    Sym portal;
+    if (known_source != kNoPair) {
+        portal = pair_second(known_source);
+    } else {
+        std::string_view host = f.vhost;
+        if (!host.empty() && host.front() == '[') {  // [IPv6]:port
+            if (const std::size_t rb = find_char(host, 0, ']'); rb != std::string_view::npos) {
+                host = sub(host, 0, rb + 1);
+            }
+        } else if (const std::size_t colon = find_char(host, 0, ':');
+                   colon != std::string_view::npos &&
+                   find_char(host, colon + 1, ':') == std::string_view::npos) {
+            host = sub(host, 0, colon);  // host:port; a bare IPv6 host keeps its colons
+        }
+        if (host.empty() || host == "-") host = ctx_.default_portal;
+        if (host.empty()) host = "default";  // SPEC §2.2: the vhost, else --portal, else default
+        if (host.size() > kMaxName) return bad("host name too long");
+        portal = memo.portal(symbols, host);
+        memo.sources.put(source_set, source, sym_pair(ip, portal));
+    }
 
     out.t_us = f.t_us;
-    out.portal = memo.portal(symbols, host);
+    out.portal = portal;
     out.integration = integration;
     out.kind = kind;
     out.ip = ip;

@@ -1,5 +1,5 @@
-// A small 2-way set-associative memo from text as written in a log to the Sym it stands for,
-// shared by the line parsers. Logs repeat a few addresses, hosts, methods and integrations
+// A small 2-way set-associative memo from text as written in a log to the Sym it stands for
+// (or to a pair of them, see PairCache), shared by the line parsers. Logs repeat a few addresses, hosts, methods and integrations
 // on every line; a hit here costs a short hash and a compare, where interning costs a full
 // hash-table lookup (and a webhook name a SHA-256). A miss only costs recomputing; the memo
 // never grows.
@@ -43,54 +43,56 @@ inline bool same_bytes(const char* a, const char* b, std::size_t n) {
     return true;
 }
 
-class SlotCache {
+// `kNone` is the value no entry holds: what a lookup that misses returns.
+template <class Value, Value kNone>
+class BasicSlotCache {
 public:
-    explicit SlotCache(std::size_t slots_pow2) : slots_(slots_pow2) {}
+    explicit BasicSlotCache(std::size_t slots_pow2) : slots_(slots_pow2) {}
 
     std::size_t set_of(std::string_view key) const {
         return static_cast<std::size_t>(hash(key)) & (slots_.size() - 2);
     }
     // The entry found or made last, when `key` is its key: no hash at all. A log repeats a
     // portal, an address or an integration on consecutive lines more often than not.
-    Sym find_last(std::string_view key) const {
-        return holds(slots_[last_], key) ? slots_[last_].sym : kNoSym;
+    Value find_last(std::string_view key) const {
+        return holds(slots_[last_], key) ? slots_[last_].value : kNone;
     }
-    Sym find(std::size_t set, std::string_view key) {
-        if (holds(slots_[set], key)) return slots_[last_ = set].sym;
-        if (holds(slots_[set + 1], key)) return slots_[last_ = set + 1].sym;
-        return kNoSym;
+    Value find(std::size_t set, std::string_view key) {
+        if (holds(slots_[set], key)) return slots_[last_ = set].value;
+        if (holds(slots_[set + 1], key)) return slots_[last_ = set + 1].value;
+        return kNone;
     }
     // The newest entry of a set goes first; the older one moves to second place. `name`,
     // when given, is kept so the id can be made again after clear() without rebuilding it.
-    Sym put(std::size_t set, std::string_view key, Sym sym, std::string_view name = {}) {
+    Value put(std::size_t set, std::string_view key, Value value, std::string_view name = {}) {
         std::swap(slots_[set], slots_[set + 1]);
         slots_[set].key.assign(key);
-        slots_[set].sym = sym;
+        slots_[set].value = value;
         slots_[set].name.assign(name);
         last_ = set;
-        return sym;
+        return value;
     }
     // The id of `key`, made by `make(key)` (which interns) on a miss.
     template <class Make>
-    Sym get(std::string_view key, Make&& make) {
-        if (const Sym sym = find_last(key); sym != kNoSym) return sym;
+    Value get(std::string_view key, Make&& make) {
+        if (const Value v = find_last(key); v != kNone) return v;
         const std::size_t set = set_of(key);
-        if (const Sym sym = find(set, key); sym != kNoSym) return sym;
+        if (const Value v = find(set, key); v != kNone) return v;
         return put(set, key, make(key));
     }
     // Forgets every id (the symbol table was cleared); keys and names stay.
     void clear() {
-        for (Slot& s : slots_) s.sym = kNoSym;
+        for (Slot& s : slots_) s.value = kNone;
     }
     // Interns again the kept name of `key` whose id clear() forgot; kNoSym when there is none.
     Sym revive(std::size_t set, std::string_view key, SymbolTable& symbols) {
         for (Slot* s : {&slots_[set], &slots_[set + 1]}) {
-            if (s->sym == kNoSym && !s->name.empty() && std::string_view(s->key) == key) {
+            if (s->value == kNone && !s->name.empty() && std::string_view(s->key) == key) {
                 last_ = static_cast<std::size_t>(s - slots_.data());
-                return s->sym = symbols.intern(s->name);
+                return s->value = symbols.intern(s->name);
             }
         }
-        return kNoSym;
+        return kNone;
     }
 
 private:
@@ -123,15 +125,25 @@ private:
     }
     struct Slot {
         std::string key;
-        Sym sym = kNoSym;
+        Value value = kNone;
         std::string name;  // see put()
     };
     static bool holds(const Slot& s, std::string_view key) {
-        return s.sym != kNoSym && s.key.size() == key.size() &&
+        return s.value != kNone && s.key.size() == key.size() &&
                same_bytes(s.key.data(), key.data(), key.size());
     }
     std::vector<Slot> slots_;
     std::size_t last_ = 0;  // see find_last()
 };
+
+using SlotCache = BasicSlotCache<Sym, kNoSym>;
+
+// Two Syms to a text: sym_pair(a, b) holds them, pair_first() and pair_second() give them
+// back. No pair of ids is kNoPair (that would take kNoSym twice).
+inline constexpr std::uint64_t kNoPair = ~std::uint64_t{0};
+using PairCache = BasicSlotCache<std::uint64_t, kNoPair>;
+inline std::uint64_t sym_pair(Sym a, Sym b) { return std::uint64_t{a} << 32 | b; }
+inline Sym pair_first(std::uint64_t p) { return static_cast<Sym>(p >> 32); }
+inline Sym pair_second(std::uint64_t p) { return static_cast<Sym>(p); }
 
 }  // namespace b24

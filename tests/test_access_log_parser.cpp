@@ -287,7 +287,7 @@ TEST_CASE("access log: names stay exact when the memo of recent names overflows"
     // evicted names must be rebuilt, never confused with a neighbour.
     Fixture f;
     for (int round = 0; round < 2; ++round) {
-        for (int i = 0; i < 3000; ++i) {
+        for (int i = 0; i < 6000; ++i) {
             const std::string id = std::to_string(i % 97 + 1) + "/s" + std::to_string(i);
             const std::string ip =
                 "10.0." + std::to_string(i / 250) + "." + std::to_string(i % 250);
