@@ -203,7 +203,7 @@ inline const char* past_line(const char* p, const char* end) {
 
 // " - - [" at p: the ident and user fields nginx and most Apache set-ups write.
 inline bool dashes_then_time(const char* p, const char* end) {
-    return end - p > 5 && std::memcmp(p, " - - [", 6) == 0;
+    return end - p > 5 && same_bytes(p, " - - [", 6);
 }
 
 }  // namespace
@@ -265,7 +265,7 @@ struct AccessLogParser::Memo {
         Minute& m = minutes[(static_cast<unsigned>(c[21]) + 3u * static_cast<unsigned>(c[22]) +
                              5u * static_cast<unsigned>(c[23]) + static_cast<unsigned>(c[24])) %
                             minutes.size()];
-        if (m.valid && std::memcmp(c, m.text, 18) == 0 && std::memcmp(c + 20, m.text + 20, 6) == 0) {
+        if (m.valid && same_bytes(c, m.text, 18) && same_bytes(c + 20, m.text + 20, 6)) {
             const unsigned hi = static_cast<unsigned char>(c[18]) - '0';
             const unsigned lo = static_cast<unsigned char>(c[19]) - '0';
             if (hi <= 9 && lo <= 9 && hi * 10 + lo <= 60) {
@@ -459,12 +459,12 @@ LineKind AccessLogParser::parse(std::string_view line, Hit& out, std::string& re
     return hit_from(f, out, reason);
 }
 
-// The line nginx and Apache write for a REST call, read in one forward pass that also finds
+// The line nginx and Apache write for a request, read in one forward pass that also finds
 // its end:
-//   [VHOST ]CLIENT - - [dd/Mon/yyyy:hh:mm:ss +zzzz] "VERB /rest/PATH[?QUERY] HTTP/d.d"
+//   [VHOST ]CLIENT - - [dd/Mon/yyyy:hh:mm:ss +zzzz] "VERB TARGET HTTP/d.d"
 //   STATUS BYTES( "QUOTED")*[ SECONDS]
 // with one space between fields, no backslash or '"' inside the request or a quoted field,
-// and an unsigned decimal request time. Any other line, or any surprise, goes to parse() as
+// and an unsigned decimal request time; a hit when TARGET is /rest/PATH[?QUERY]. Any other line, or any surprise, goes to parse() as
 // next_line() cuts it. Every test here only decides whether parse() would split the line
 // into the same fields (tests/test_access_fast_path.cpp compares the two on every kind of
 // line), so a line read here gives what parse() gives.
@@ -499,21 +499,24 @@ LineKind AccessLogParser::parse_next(const char*& p, const char* end, Hit& out,
         return slow();
     }
 
-    // VERB /rest/PATH[?QUERY] HTTP/d.d"
+    // VERB TARGET HTTP/d.d", TARGET = /rest/PATH[?QUERY] for a hit
     const char* const verb_end = find_any<' ', '"', '\\', '\n'>(at + 30, end);
-    if (verb_end == end || *verb_end != ' ' || end - verb_end <= 6 ||
-        std::memcmp(verb_end + 1, "/rest/", 6) != 0) {
-        return slow();
+    if (verb_end == end || *verb_end != ' ') return slow();
+    const bool rest = end - verb_end > 6 && same_bytes(verb_end + 1, "/rest/", 6);
+    const char* target_end;
+    if (rest) {
+        const char* const path = verb_end + 7;
+        target_end = find_any<' ', '?', '"', '\\', '\n'>(path, end);
+        f.path = {path, static_cast<std::size_t>(target_end - path)};
+        if (target_end != end && *target_end == '?') {
+            const char* const query = target_end + 1;
+            target_end = find_any<' ', '"', '\\', '\n'>(query, end);
+            f.query = {query, static_cast<std::size_t>(target_end - query)};
+        }
+    } else {  // another request: skipped, once the line is known to be well-formed
+        target_end = find_any<' ', '"', '\\', '\n'>(verb_end + 1, end);
     }
-    const char* const path = verb_end + 7;
-    const char* target_end = find_any<' ', '?', '"', '\\', '\n'>(path, end);
-    f.path = {path, static_cast<std::size_t>(target_end - path)};
-    if (target_end != end && *target_end == '?') {
-        const char* const query = target_end + 1;
-        target_end = find_any<' ', '"', '\\', '\n'>(query, end);
-        f.query = {query, static_cast<std::size_t>(target_end - query)};
-    }
-    if (end - target_end <= 9 || *target_end != ' ' || std::memcmp(target_end + 1, "HTTP/", 5) != 0 ||
+    if (end - target_end <= 9 || *target_end != ' ' || !same_bytes(target_end + 1, "HTTP/", 5) ||
         !digit(target_end[6]) || target_end[7] != '.' || !digit(target_end[8]) ||
         target_end[9] != '"') {
         return slow();
@@ -565,7 +568,7 @@ LineKind AccessLogParser::parse_next(const char*& p, const char* end, Hit& out,
     }
     last_fast_ = true;
     p = past_line(q, end);
-    return hit_from(f, out, reason);
+    return rest ? hit_from(f, out, reason) : LineKind::Skipped;
 }
 
 LineKind AccessLogParser::hit_from(const Fields& f, Hit& out, std::string& reason) {

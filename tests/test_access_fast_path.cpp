@@ -37,7 +37,7 @@ struct Differ {
     Side by_run, by_line;
     Side fresh;  // its table is cleared before every line, so it remembers no names
     std::string run;
-    std::size_t lines = 0, taken_fast = 0, hits_fast = 0, bad_fast = 0;
+    std::size_t lines = 0, taken_fast = 0, hits_fast = 0, bad_fast = 0, skipped_fast = 0;
 
     void check(std::string_view line) {
         ++lines;
@@ -64,6 +64,7 @@ struct Differ {
                 ++taken_fast;
                 hits_fast += a == LineKind::Hit;
                 bad_fast += a == LineKind::Bad;
+                skipped_fast += a == LineKind::Skipped;
             }
             const std::string oa = by_run.outcome(a), ob = by_line.outcome(b);
             if (oa != ob || p != want_next) {
@@ -125,7 +126,8 @@ public:
             "/rest/15/996a9ec531e32b46/im.notify.system.add.json", "/rest/user.current",
             "/rest/batch.json?auth=t&cmd[a]=crm.deal.get%3Fid%3D1&cmd[b]=user.current",
             "/rest/CRM.Lead.Get.XML", "/rest/", "/rest//x/m", "/rest/x/y/m", "/rest/1//m",
-            "/rest/1/s/a/b", "/index.php", "/", "/rest/m%2Ex?x=\\\"y", "/rest/a\\\"b"};
+            "/rest/1/s/a/b", "/index.php", "/", "/crm/deal/details/8108", "/online/?IM_DIALOG=c1",
+            "/rest", "/rest/m%2Ex?x=\\\"y", "/rest/a\\\"b"};
         static const std::vector<std::string> kTrails = {
             " \"-\" \"curl/8.0\"", " \"-\" \"axios/1.6.8\" 19.319", " \"-\" \"a \\\" b\" 0.084",
             " \"https://x/\" \"UA\" \"1.2.3.4\" 0.5", " \"-\" \"x\" -", " \"-\" \"x\" 1e3",
@@ -198,11 +200,12 @@ TEST_CASE("access fast path: the same outcome as parse() on generated lines",
         d.check(l);
         d.check(g.mutate(l));
     }
-    // Both ways are really exercised: many lines are split fast, hits and bad ones, and
-    // many are left to parse().
+    // Both ways are really exercised: many lines are read fast, hits, bad and skipped ones,
+    // and many are left to parse().
     INFO(d.taken_fast << " of " << d.lines << " lines taken fast");
     CHECK(d.hits_fast > d.lines / 10);
     CHECK(d.bad_fast > d.lines / 100);
+    CHECK(d.skipped_fast > d.lines / 100);
     CHECK(d.lines - d.taken_fast > d.lines / 4);
 }
 
