@@ -238,8 +238,11 @@ struct AccessLogParser::Memo {
     };
     std::array<Minute, 8> minutes{};
 
+    bool current(const SymbolTable& symbols) const {
+        return &symbols == table && symbols.generation() == generation;
+    }
     void renew(const SymbolTable& symbols) {
-        if (&symbols == table && symbols.generation() == generation) return;
+        if (current(symbols)) return;
         table = &symbols;
         generation = symbols.generation();
         for (SlotCache* c : {&ips, &methods, &portals, &webhooks}) c->clear();
@@ -343,7 +346,13 @@ struct AccessLogParser::Memo {
 
 void AccessLogParser::delete_memo(Memo* m) { delete m; }
 
-AccessLogParser::Memo& AccessLogParser::memo() {
+inline AccessLogParser::Memo& AccessLogParser::memo() {
+    if (memo_ && memo_->current(*ctx_.symbols)) [[likely]]
+        return *memo_;
+    return renew_memo();
+}
+
+AccessLogParser::Memo& AccessLogParser::renew_memo() {
     if (!memo_) memo_ = std::unique_ptr<Memo, void (*)(Memo*)>(new Memo, &delete_memo);
     memo_->renew(*ctx_.symbols);
     return *memo_;

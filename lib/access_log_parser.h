@@ -41,6 +41,7 @@ private:
     bool last_fast_ = false;  // whether parse_next() read the last line by its fast path
 
     Memo& memo();  // made on first use, renewed for the symbol table's generation
+    Memo& renew_memo();
     LineKind hit_from(const Fields& f, Hit& out, std::string& reason);
 };
 

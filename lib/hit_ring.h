@@ -18,12 +18,12 @@ public:
     Hit& front() { return at(0); }
     Hit& back() { return at(size_ - 1); }
     void pop_front() {
-        head_ = (head_ + 1) & (slots_.size() - 1);
+        head_ = (head_ + 1) & mask_;
         --size_;
     }
     // A new last slot, holding whatever an earlier hit left in it: the caller fills it.
     Hit& push_back() {
-        if (size_ == slots_.size()) grow();
+        if (slots_.empty() || size_ > mask_) grow();
         ++size_;
         return back();
     }
@@ -49,15 +49,17 @@ private:
         for (std::size_t i = last; i > lo; --i) at(i) = std::move(at(i - 1));
         at(lo) = std::move(moving);
     }
-    Hit& at(std::size_t i) { return slots_[(head_ + i) & (slots_.size() - 1)]; }
+    Hit& at(std::size_t i) { return slots_[(head_ + i) & mask_]; }
     void grow() {
         std::vector<Hit> bigger(slots_.empty() ? 64 : 2 * slots_.size());
         for (std::size_t i = 0; i < size_; ++i) bigger[i] = std::move(at(i));
         slots_.swap(bigger);
+        mask_ = slots_.size() - 1;
         head_ = 0;
     }
 
     std::vector<Hit> slots_;  // a power of two of them
+    std::size_t mask_ = 0;    // slots_.size() - 1, kept: that size is a division by sizeof(Hit)
     std::size_t head_ = 0;
     std::size_t size_ = 0;
 };
