@@ -47,8 +47,9 @@ struct Differ {
             run.assign(line);
             run.append(after);
             const std::size_t size = run.size();
-            // Junk with every byte the fast path looks for: nothing past `end` may count.
-            while (run.size() < size + kLinePadding) run += "\n \"]\\\r";
+            // Junk with every byte the fast path looks for, digits too: nothing past `end`
+            // may count.
+            while (run.size() < size + kLinePadding) run += "0\n \"]\\\r";
             const char* const begin = run.data();
             const char* const end = begin + size;
             const char* want_next = begin;
@@ -149,8 +150,24 @@ public:
                               pick({"512", "-", "25352"})
                         : pick({" 20 1", " 200", " 2000 1", " 200 x", " 200 -1", ""});
         s += chance(70) ? kTrails[below(2)] : pick(kTrails);
+        if (chance(30)) s += " \"-\" \"x\" " + seconds();
         if (chance(5)) s += pick({" ", "\t", "\r", " \r"});
         return s;
+    }
+
+    // A request time of every length around the fast path's limits (8 integer digits, 6
+    // decimals) and decimal_to_micros's (12), sometimes with a leading zero or no digits.
+    std::string seconds() {
+        std::string t;
+        const std::size_t n_int = below(15);
+        for (std::size_t i = 0; i < n_int; ++i)
+            t += static_cast<char>('0' + (i == 0 && !chance(10) ? 1 + below(9) : below(10)));
+        if (chance(80)) {
+            t += '.';
+            const std::size_t n_frac = below(9);
+            for (std::size_t i = 0; i < n_frac; ++i) t += static_cast<char>('0' + below(10));
+        }
+        return t;
     }
 
     // Small damage anywhere: the fast path must then agree or step aside.
