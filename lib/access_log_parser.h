@@ -26,12 +26,14 @@ public:
 private:
     friend struct AccessLogParserTesting;
     // What a line tells, as both ways of reading it find it.
+    // (No initializer on t_us and status, which both ways set: filling the whole struct at
+    // every line took `rep stos`, 2% of one thread's time.)
     struct Fields {
         std::string_view vhost, client;
         std::string_view path, query;  // of a /rest/ request: after "/rest/", after '?'
-        std::int64_t t_us = 0;
+        std::int64_t t_us;
         std::int64_t cost_us = kUnknownCost;
-        int status = 0;
+        int status;
     };
     struct Memo;  // names already built for this input, see access_log_parser.cpp
     static void delete_memo(Memo* m);
