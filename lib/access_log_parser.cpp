@@ -503,16 +503,16 @@ LineKind AccessLogParser::parse(std::string_view line, Hit& out, std::string& re
 //   [VHOST ]CLIENT - - [dd/Mon/yyyy:hh:mm:ss +zzzz] "VERB TARGET HTTP/d.d"
 //   STATUS BYTES( "QUOTED")*[ SECONDS]
 // with one space between fields, no backslash or '"' inside the request or a quoted field,
-// and an unsigned decimal request time; a hit when TARGET is /rest/PATH[?QUERY]. Any other line, or any surprise, goes to parse() as
-// next_line() cuts it. Every test here only decides whether parse() would split the line
-// into the same fields (tests/test_access_fast_path.cpp compares the two on every kind of
-// line), so a line read here gives what parse() gives.
+// and an unsigned decimal request time; a hit when TARGET is /rest/PATH[?QUERY]. Any other
+// line, or any surprise, goes to parse() as next_line() cuts it. Every test here only
+// decides whether parse() would split the line into the same fields
+// (tests/test_access_fast_path.cpp compares the two on every kind of line), so a line read
+// here gives what parse() gives.
 LineKind AccessLogParser::parse_next(const char*& p, const char* end, Hit& out,
                                      std::string& reason) {
     last_fast_ = false;
     const char* const b = p;
     auto slow = [&] { return parse(next_line(p, end), out, reason); };
-    auto digit = [](char c) { return static_cast<unsigned char>(c - '0') <= 9; };
     if (*b == ' ' || *b == '\t' || *b == '\r' || *b == '\n') return slow();
 
     // [VHOST ]CLIENT - - [
@@ -555,15 +555,15 @@ LineKind AccessLogParser::parse_next(const char*& p, const char* end, Hit& out,
     } else {  // another request: skipped, once the line is known to be well-formed
         target_end = find_any<' ', '"', '\\', '\n'>(verb_end + 1, end);
     }
-    if (end - target_end <= 9 || *target_end != ' ' || !same_bytes(target_end + 1, "HTTP/", 5) ||
-        !digit(target_end[6]) || target_end[7] != '.' || !digit(target_end[8]) ||
-        target_end[9] != '"') {
+    if (end - target_end <= 9 || *target_end != ' ' ||
+        !same_bytes(target_end + 1, "HTTP/", 5) || !is_digit(target_end[6]) ||
+        target_end[7] != '.' || !is_digit(target_end[8]) || target_end[9] != '"') {
         return slow();
     }
 
     // STATUS BYTES
     const char* q = target_end + 10;
-    if (end - q <= 5 || q[0] != ' ' || !digit(q[1]) || !digit(q[2]) || !digit(q[3]) ||
+    if (end - q <= 5 || q[0] != ' ' || !is_digit(q[1]) || !is_digit(q[2]) || !is_digit(q[3]) ||
         q[4] != ' ') {
         return slow();
     }
@@ -584,7 +584,7 @@ LineKind AccessLogParser::parse_next(const char*& p, const char* end, Hit& out,
         q = close + 1;
     }
 
-    // [ SECONDS]: at most 12 integer digits without a leading zero, at most 6 decimals.
+    // [ SECONDS]: at most 8 integer digits without a leading zero, at most 6 decimals.
     if (!line_ends_at(q, end)) {
         if (q[0] != ' ') return slow();
         const char* const int_begin = ++q;
@@ -596,7 +596,7 @@ LineKind AccessLogParser::parse_next(const char*& p, const char* end, Hit& out,
             if (n_frac == 0) return slow();
             q += n_frac;
         }
-        // Up to 8 integer digits here (decimal_to_micros takes 12: the rest go to parse()).
+        // (decimal_to_micros takes 12 integer digits: longer ones go to parse().)
         if (n_int < 1 || n_int > 8 || (n_int > 1 && *int_begin == '0') || n_frac > 6 ||
             !line_ends_at(q, end)) {
             return slow();
@@ -675,7 +675,8 @@ LineKind AccessLogParser::hit_from(const Fields& f, Hit& out, std::string& reaso
         }
     }
     const Sym webhook = pair_first(call), method = pair_second(call);
-    const IntegrationKind kind = webhook != kNoSym ? IntegrationKind::Webhook : IntegrationKind::App;
+    const IntegrationKind kind =
+        webhook != kNoSym ? IntegrationKind::Webhook : IntegrationKind::App;
     const Sym integration = webhook != kNoSym ? webhook : memo.app(symbols, ip);
 
     Sym portal;

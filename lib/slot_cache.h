@@ -1,8 +1,8 @@
 // A small 2-way set-associative memo from text as written in a log to the Sym it stands for
-// (or to a pair of them, see PairCache), shared by the line parsers. Logs repeat a few addresses, hosts, methods and integrations
-// on every line; a hit here costs a short hash and a compare, where interning costs a full
-// hash-table lookup (and a webhook name a SHA-256). A miss only costs recomputing; the memo
-// never grows.
+// (or to a pair of them, see PairCache), shared by the line parsers. Logs repeat a few
+// addresses, hosts, methods and integrations on every line; a hit here costs a short hash
+// and a compare, where interning costs a full hash-table lookup (and a webhook name a
+// SHA-256). A miss only costs recomputing; the memo never grows.
 #pragma once
 #include <cstdint>
 #include <cstring>
@@ -31,7 +31,9 @@ inline bool same_bytes(const char* a, const char* b, std::size_t n) {
     if (n > 64) return std::memcmp(a, b, n) == 0;
 #if defined(__SSE2__)
     if (n >= 16) {
-        auto load = [](const char* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); };
+        auto load = [](const char* p) {
+            return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        };
         __m128i same = _mm_cmpeq_epi8(load(a + n - 16), load(b + n - 16));
         for (std::size_t i = 0; i + 16 < n; i += 16)
             same = _mm_and_si128(same, _mm_cmpeq_epi8(load(a + i), load(b + i)));
@@ -40,7 +42,8 @@ inline bool same_bytes(const char* a, const char* b, std::size_t n) {
 #endif
     if (n >= 8) {
         std::uint64_t diff = load_bytes(a + n - 8, 8) ^ load_bytes(b + n - 8, 8);
-        for (std::size_t i = 0; i + 8 < n; i += 8) diff |= load_bytes(a + i, 8) ^ load_bytes(b + i, 8);
+        for (std::size_t i = 0; i + 8 < n; i += 8)
+            diff |= load_bytes(a + i, 8) ^ load_bytes(b + i, 8);
         return diff == 0;
     }
     if (n >= 4)

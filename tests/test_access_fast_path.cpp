@@ -13,6 +13,8 @@
 #include "access_log_parser.h"
 #include "hit_text.h"
 #include "line_parse.h"
+#include "random_text.h"
+#include "two_readings.h"
 #include "rules.h"
 #include "symbols.h"
 
@@ -51,27 +53,17 @@ struct Differ {
             // may count.
             while (run.size() < size + kLinePadding) run += "0\n \"]\\\r";
             const char* const begin = run.data();
-            const char* const end = begin + size;
-            const char* want_next = begin;
-            const std::string_view want_line = next_line(want_next, end);
-            by_line.reason.clear();
-            by_line.hit = Hit{};
-            const LineKind b = by_line.parser.parse(want_line, by_line.hit, by_line.reason);
-            const char* p = begin;
-            by_run.reason.clear();
-            by_run.hit = Hit{};
-            const LineKind a = by_run.parser.parse_next(p, end, by_run.hit, by_run.reason);
+            const auto r = test_hit::read_both(by_line, by_run, begin, begin + size);
             if (*after == '\0' && AccessLogParserTesting::last_was_fast(by_run.parser)) {
                 ++taken_fast;
-                hits_fast += a == LineKind::Hit;
-                bad_fast += a == LineKind::Bad;
-                skipped_fast += a == LineKind::Skipped;
+                hits_fast += r.kind == LineKind::Hit;
+                bad_fast += r.kind == LineKind::Bad;
+                skipped_fast += r.kind == LineKind::Skipped;
             }
-            const std::string oa = by_run.outcome(a), ob = by_line.outcome(b);
-            if (oa != ob || p != want_next) {
+            if (r.by_run != r.by_line || r.run_next != r.line_next) {
                 INFO("line: " << line << " then: " << after);
-                CHECK(oa == ob);
-                CHECK(p - begin == want_next - begin);
+                CHECK(r.by_run == r.by_line);
+                CHECK(r.run_next - begin == r.line_next - begin);
             }
         }
     }
@@ -95,15 +87,11 @@ struct Differ {
     }
 };
 
-class Gen {
+class Gen : public test_text::RandomText {
 public:
-    explicit Gen(std::uint64_t seed) : rng_(seed) {}
+    using RandomText::RandomText;
 
-    std::size_t below(std::size_t n) {
-        return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_);
-    }
-    bool chance(int percent) { return static_cast<int>(below(100)) < percent; }
-    const std::string& pick(const std::vector<std::string>& v) { return v[below(v.size())]; }
+    const std::string& pick(const std::vector<std::string>& v) { return RandomText::pick(v); }
 
     // Mostly one space; sometimes what parse() takes and the fast path leaves to it.
     std::string sep() { return chance(95) ? " " : pick({"  ", "\t", " \t", ""}); }
@@ -175,28 +163,11 @@ public:
         static const std::string kBytes = std::string(" \"[]\\/?:&=.-\t\r\n0123456789aZ%") + '\0';
         const std::size_t n = 1 + below(3);
         for (std::size_t i = 0; i < n; ++i) {
-            const std::size_t at = s.empty() ? 0 : below(s.size() + 1);
-            switch (below(5)) {
-                case 0:
-                    if (at < s.size()) s.erase(at, 1);
-                    break;
-                case 1: s.insert(at, 1, kBytes[below(kBytes.size())]); break;
-                case 2:
-                    if (at < s.size()) s[at] = kBytes[below(kBytes.size())];
-                    break;
-                case 3: s.resize(at); break;
-                default: {
-                    const std::size_t len = below(12);
-                    if (at < s.size()) s.insert(at, s.substr(at, len));
-                    break;
-                }
-            }
+            const std::size_t at = place(s);
+            damage(s, at, below(5), kBytes);
         }
         return s;
     }
-
-private:
-    std::mt19937_64 rng_;
 };
 
 std::string common_line(std::string_view agent) {
@@ -212,11 +183,7 @@ TEST_CASE("access fast path: the same outcome as parse() on generated lines",
           "[access_log][fast]") {
     Differ d;
     Gen g(20261130);
-    for (int i = 0; i < 40000; ++i) {
-        const std::string l = g.line();
-        d.check(l);
-        d.check(g.mutate(l));
-    }
+    test_text::check_generated(d, g, 40000);
     // Both ways are really exercised: many lines are read fast, hits, bad and skipped ones,
     // and many are left to parse().
     INFO(d.taken_fast << " of " << d.lines << " lines taken fast");
@@ -240,11 +207,11 @@ TEST_CASE("access fast path: fields that end anywhere in a 16-byte read",
     }
     for (std::size_t n = 0; n <= 600; ++n) d.check(std::string(n, 'x'));
     for (std::size_t n = 0; n < 40; ++n) {
-        const std::string l = "h" + std::string(n, 'o') + ".example:443 10.0.0." +
-                              std::string(n, '1') + " - - [27/Nov/2026:07:26:32 +0000] \"GET /rest/" +
-                              std::string(n + 1, 'm') + "?x=" + std::string(n, 'q') +
-                              " HTTP/1.1\" 200 5 \"-\" \"" + std::string(n, 'a') + "\" 0." +
-                              std::string(n % 8 + 1, '7');
+        const std::string l =
+            "h" + std::string(n, 'o') + ".example:443 10.0.0." + std::string(n, '1') +
+            " - - [27/Nov/2026:07:26:32 +0000] \"GET /rest/" + std::string(n + 1, 'm') + "?x=" +
+            std::string(n, 'q') + " HTTP/1.1\" 200 5 \"-\" \"" + std::string(n, 'a') + "\" 0." +
+            std::string(n % 8 + 1, '7');
         d.check(l);
         d.check(l.substr(l.find(' ') + 1));  // no vhost
     }
@@ -256,7 +223,8 @@ TEST_CASE("access fast path: the same outcome on edge lines", "[access_log][fast
     const std::string l = common_line("curl/8.0");
     for (const std::string& e : std::vector<std::string>{
              l, " " + l, "\t" + l, "\r" + l, l + " ", l + "\t", l + "\r", l + "\r\r", l + "\r ",
-             "", " ", "\r", "x", "x y z [", "a b c d e [27/Nov/2026:07:26:32 +0000] \"GET /rest/m\"",
+             "", " ", "\r", "x", "x y z [",
+             "a b c d e [27/Nov/2026:07:26:32 +0000] \"GET /rest/m\"",
              "a b c [27/Nov/2026:07:26:32 +0000] \"GET /rest/m\" 200 1",
              "a b c [27/Nov/2026:07:26:32 +0000] \"GET /rest/m\\\"\" 200 1",
              "a b c [27/Nov/2026:07:26:32 +0000] \"GET /rest/m\\\\\" 200 1",

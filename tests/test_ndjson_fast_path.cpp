@@ -12,6 +12,8 @@
 #include "hit_text.h"
 #include "line_parse.h"
 #include "ndjson_parser.h"
+#include "random_text.h"
+#include "two_readings.h"
 #include "rules.h"
 #include "symbols.h"
 
@@ -52,19 +54,10 @@ struct RunDiffer {
             const std::size_t size = run.size();
             run.append(kLinePadding, '"');  // junk that looks like JSON: nothing may read it
             const char* const begin = run.data();
-            const char* const end = begin + size;
-            const char* want_next = begin;
-            const std::string_view want_line = next_line(want_next, end);
-            by_line.reason.clear();
-            by_line.hit = Hit{};
-            const LineKind b = by_line.parser.parse(want_line, by_line.hit, by_line.reason);
-            const char* p = begin;
-            side.reason.clear();
-            side.hit = Hit{};
-            const LineKind a = side.parser.parse_next(p, end, side.hit, side.reason);
+            const auto r = test_hit::read_both(by_line, side, begin, begin + size);
             INFO("line: " << line << " then: " << after);
-            CHECK(side.outcome(a) == by_line.outcome(b));
-            CHECK(p - begin == want_next - begin);
+            CHECK(r.by_run == r.by_line);
+            CHECK(r.run_next - begin == r.line_next - begin);
         }
     }
 };
@@ -136,16 +129,9 @@ const std::vector<std::string> kStrings = {
 const std::vector<std::string> kLiterals = {"true", "false", "null", "tru", "nul", "nullx",
                                             "True", "NULL"};
 
-class Gen {
+class Gen : public test_text::RandomText {
 public:
-    explicit Gen(std::uint64_t seed) : rng_(seed) {}
-
-    std::size_t below(std::size_t n) {
-        return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_);
-    }
-    bool chance(int percent) { return static_cast<int>(below(100)) < percent; }
-    template <class T>
-    const T& pick(const std::vector<T>& v) { return v[below(v.size())]; }
+    using RandomText::RandomText;
 
     std::string ws() {
         if (!chance(4)) return "";
@@ -268,34 +254,17 @@ public:
                                           '\0' + "\x1f\x7f\xff\xc3\x80\xa9";
         const std::size_t n = 1 + below(3);
         for (std::size_t i = 0; i < n; ++i) {
-            const std::size_t at = s.empty() ? 0 : below(s.size() + 1);
-            switch (below(6)) {
-                case 0:
-                    if (at < s.size()) s.erase(at, 1);
-                    break;
-                case 1: s.insert(at, 1, kBytes[below(kBytes.size())]); break;
-                case 2:
-                    if (at < s.size()) s[at] = kBytes[below(kBytes.size())];
-                    break;
-                case 3: s.resize(at); break;
-                case 4: {
-                    const std::size_t len = below(12);
-                    if (at < s.size()) s.insert(at, s.substr(at, len));
-                    break;
-                }
-                default: {
-                    static const std::vector<std::string> kTails = {"x", "{}", "}", " 1", ",",
-                                                                    "\"\"", "]"};
-                    s += pick(kTails);
-                    break;
-                }
+            const std::size_t at = place(s);
+            if (const std::size_t kind = below(6); kind < 5) {
+                damage(s, at, kind, kBytes);
+            } else {
+                static const std::vector<std::string> kTails = {"x", "{}", "}", " 1", ",",
+                                                                "\"\"", "]"};
+                s += pick(kTails);
             }
         }
         return s;
     }
-
-private:
-    std::mt19937_64 rng_;
 };
 
 }  // namespace
@@ -304,11 +273,7 @@ TEST_CASE("ndjson fast path: the same outcome as the full path on generated line
           "[ndjson][fast]") {
     Differ d;
     Gen g(20261127);
-    for (int i = 0; i < 60000; ++i) {
-        const std::string l = g.line();
-        d.check(l);
-        d.check(g.mutate(l));
-    }
+    test_text::check_generated(d, g, 60000);
     // Both paths are really exercised: many lines are taken fast, hits and bad ones, and
     // many are left to the full path.
     INFO(d.taken_fast << " of " << d.lines << " lines taken fast");

@@ -42,11 +42,28 @@ struct Side {
     }
 };
 
-[[noreturn]] void differ(const char* what, std::string_view line, const std::string& a,
+[[noreturn]] void differ(const std::string& what, std::string_view line, const std::string& a,
                          const std::string& b) {
-    std::fprintf(stderr, "%s differ\nline: %.*s\n  %s\n  %s\n", what,
+    std::fprintf(stderr, "%s differ\nline: %.*s\n  %s\n  %s\n", what.c_str(),
                  static_cast<int>(line.size()), line.data(), a.c_str(), b.c_str());
     std::abort();
+}
+
+// The run [begin, end) read line by line by `by_run.parser.parse_next()`: each line as
+// `by_line` reads the line next_line() cuts, ending where next_line() ends it.
+template <class Parser>
+void read_run(const char* begin, const char* end, Side<Parser>& by_line, Side<Parser>& by_run,
+              std::string& buffer, const std::string& format) {
+    for (const char *p = begin, *q = begin; p < end;) {
+        const std::string_view line = next_line(q, end);
+        const std::string a = by_line.parse(line, '"', buffer);
+        Hit hit;
+        std::string why;
+        const LineKind k = by_run.parser.parse_next(p, end, hit, why);
+        const std::string b = test_hit::line_outcome(by_run.symbols, k, hit, why);
+        if (a != b) differ(format + " line and run", line, a, b);
+        if (p != q) differ(format + " line ends", line, "where next_line() ends", "elsewhere");
+    }
 }
 
 }  // namespace
@@ -83,25 +100,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::string run(text);
     run.append(kLinePadding, '"');
     const char* const end = run.data() + text.size();
-    for (const char *p = run.data(), *q = run.data(); p < end;) {
-        const std::string_view line = next_line(q, end);
-        const std::string a = fast.parse(line, '"', buffer);
-        Hit hit;
-        std::string why;
-        const LineKind k = by_run.parser.parse_next(p, end, hit, why);
-        const std::string b = test_hit::line_outcome(by_run.symbols, k, hit, why);
-        if (a != b) differ("ndjson line and run", line, a, b);
-        if (p != q) differ("ndjson line ends", line, "where next_line() ends", "elsewhere");
-    }
-    for (const char *p = run.data(), *q = run.data(); p < end;) {
-        const std::string_view line = next_line(q, end);
-        const std::string a = access.parse(line, '"', buffer);
-        Hit hit;
-        std::string why;
-        const LineKind k = access_by_run.parser.parse_next(p, end, hit, why);
-        const std::string b = test_hit::line_outcome(access_by_run.symbols, k, hit, why);
-        if (a != b) differ("access-log line and run", line, a, b);
-        if (p != q) differ("access-log line ends", line, "where next_line() ends", "elsewhere");
-    }
+    read_run(run.data(), end, fast, by_run, buffer, "ndjson");
+    read_run(run.data(), end, access, access_by_run, buffer, "access-log");
     return 0;
 }
