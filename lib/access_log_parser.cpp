@@ -117,56 +117,6 @@ void decode_param(std::string_view raw, NameBuf& out) {
     }
 }
 
-// The first c at or after p, or npos: 16 bytes a step, no call and no byte-at-a-time tail:
-// the last step reads past the end of s (the caller's padding, see parse()), where a
-// match does not count. Fields are short, and this runs for every field of every line.
-[[gnu::always_inline]] inline std::size_t find_char(std::string_view s, std::size_t p, char c) {
-    static_assert(kLinePadding >= 16);
-#if defined(__SSE2__)
-    const __m128i needle = _mm_set1_epi8(c);
-    for (; p < s.size(); p += 16) {
-        const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + p));
-        const auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, needle)));
-        if (mask != 0) {  // the first c read; past the end of s, there is none in s
-            const std::size_t at = p + static_cast<std::size_t>(std::countr_zero(mask));
-            return at < s.size() ? at : std::string_view::npos;
-        }
-    }
-    return std::string_view::npos;
-#else
-    return s.find(c, p);
-#endif
-}
-
-inline std::size_t find_space(std::string_view line, std::size_t p) {
-    return find_char(line, p, ' ');
-}
-
-// s.substr(pos, n) for a pos known to be within s: no range check (which kept substr out
-// of line on the hot path).
-inline std::string_view sub(std::string_view s, std::size_t pos,
-                            std::size_t n = std::string_view::npos) {
-    return {s.data() + pos, std::min(n, s.size() - pos)};
-}
-
-// A quoted field starting at line[p] == '"'; a backslash escapes the next byte (Apache
-// writes \" inside fields). Returns the position after the closing quote, or npos.
-// Find the next quote, then count the backslashes before it: the fields are most of the
-// line's bytes, so this is the parser's hottest loop.
-std::size_t skip_quoted(std::string_view line, std::size_t p) {
-    const char* const begin = line.data();
-    std::size_t q = p + 1;
-    while (q < line.size()) {
-        const std::size_t hit = find_char(line, q, '"');
-        if (hit == std::string_view::npos) return std::string_view::npos;
-        std::size_t backslashes = 0;
-        for (const char* b = begin + hit; b > begin + p + 1 && b[-1] == '\\'; --b) ++backslashes;
-        if (backslashes % 2 == 0) return hit + 1;
-        q = hit + 1;
-    }
-    return std::string_view::npos;
-}
-
 // The first byte in [p, end) that is one of Cs, or `end`: 16 bytes a step, reading up to 15
 // bytes past `end` (the run's padding), where nothing counts.
 template <char... Cs>
@@ -187,6 +137,45 @@ template <char... Cs>
         if (((*p == Cs) || ...)) return p;
     return end;
 #endif
+}
+
+// The first C at or after p in s, or npos (find_any on s: no call, no byte-at-a-time
+// tail; fields are short, and this runs for every field of every line).
+template <char C>
+[[gnu::always_inline]] inline std::size_t find_char(std::string_view s, std::size_t p) {
+    static_assert(kLinePadding >= 16);
+    const char* const end = s.data() + s.size();
+    const char* const at = find_any<C>(s.data() + std::min(p, s.size()), end);
+    return at == end ? std::string_view::npos : static_cast<std::size_t>(at - s.data());
+}
+
+inline std::size_t find_space(std::string_view line, std::size_t p) {
+    return find_char<' '>(line, p);
+}
+
+// s.substr(pos, n) for a pos known to be within s: no range check (which kept substr out
+// of line on the hot path).
+inline std::string_view sub(std::string_view s, std::size_t pos,
+                            std::size_t n = std::string_view::npos) {
+    return {s.data() + pos, std::min(n, s.size() - pos)};
+}
+
+// A quoted field starting at line[p] == '"'; a backslash escapes the next byte (Apache
+// writes \" inside fields). Returns the position after the closing quote, or npos.
+// Find the next quote, then count the backslashes before it: the fields are most of the
+// line's bytes, so this is the parser's hottest loop.
+std::size_t skip_quoted(std::string_view line, std::size_t p) {
+    const char* const begin = line.data();
+    std::size_t q = p + 1;
+    while (q < line.size()) {
+        const std::size_t hit = find_char<'"'>(line, q);
+        if (hit == std::string_view::npos) return std::string_view::npos;
+        std::size_t backslashes = 0;
+        for (const char* b = begin + hit; b > begin + p + 1 && b[-1] == '\\'; --b) ++backslashes;
+        if (backslashes % 2 == 0) return hit + 1;
+        q = hit + 1;
+    }
+    return std::string_view::npos;
 }
 
 // The number of ASCII digits from p on, before `end`, counting at most 16 (a longer run
@@ -316,16 +305,12 @@ struct AccessLogParser::Memo {
     }
 
     Sym ip(SymbolTable& symbols, std::string_view client) {
-        if (const Sym sym = ips.find_last(client); sym != kNoSym) return sym;
-        const std::size_t set = ips.set_of(client);
-        if (const Sym sym = ips.find(set, client); sym != kNoSym) return sym;
-        return ips.put(set, client, symbols.intern(client));
+        return ips.get(client, [&](std::string_view c) { return symbols.intern(c); });
     }
 
     Sym webhook(SymbolTable& symbols, std::string_view raw) {
-        if (const Sym sym = webhooks.find_last(raw); sym != kNoSym) return sym;
-        const std::size_t set = webhooks.set_of(raw);
-        if (const Sym sym = webhooks.find(set, raw); sym != kNoSym) return sym;
+        std::size_t set = 0;
+        if (const Sym sym = webhooks.lookup(raw, set); sym != kNoSym) return sym;
         if (const Sym sym = webhooks.revive(set, raw, symbols); sym != kNoSym) return sym;
         const std::size_t slash = raw.find('/');
         static constexpr char kHex[] = "0123456789abcdef";
@@ -353,9 +338,8 @@ struct AccessLogParser::Memo {
 
     // kNoSym when the raw text names no method.
     Sym method(SymbolTable& symbols, std::string_view raw) {
-        if (const Sym sym = methods.find_last(raw); sym != kNoSym) return sym;
-        const std::size_t set = methods.set_of(raw);
-        if (const Sym sym = methods.find(set, raw); sym != kNoSym) return sym;
+        std::size_t set = 0;
+        if (const Sym sym = methods.lookup(raw, set); sym != kNoSym) return sym;
         NameBuf name;
         method_name(raw, false, name);
         if (name.size == 0) return kNoSym;
@@ -365,12 +349,11 @@ struct AccessLogParser::Memo {
     }
 
     Sym portal(SymbolTable& symbols, std::string_view host) {
-        if (const Sym sym = portals.find_last(host); sym != kNoSym) return sym;
-        const std::size_t set = portals.set_of(host);
-        if (const Sym sym = portals.find(set, host); sym != kNoSym) return sym;
-        NameBuf name;
-        for (const char c : host) name.add(lower(c));
-        return portals.put(set, host, symbols.intern(name.view()));
+        return portals.get(host, [&](std::string_view h) {
+            NameBuf name;
+            for (const char c : h) name.add(lower(c));
+            return symbols.intern(name.view());
+        });
     }
 };
 
@@ -418,7 +401,7 @@ LineKind AccessLogParser::parse(std::string_view line, Hit& out, std::string& re
     f.client = tok[n_tok - 3];
 
     // [TIME]
-    const std::size_t time_end = find_char(line, p, ']');
+    const std::size_t time_end = find_char<']'>(line, p);
     if (time_end == std::string_view::npos) return bad("unterminated [time] field");
     if (!memo().time(sub(line, p + 1, time_end - p - 1), f.t_us)) {
         return bad("invalid [time] field");
@@ -484,14 +467,14 @@ LineKind AccessLogParser::parse(std::string_view line, Hit& out, std::string& re
     const std::size_t sp1 = find_space(request, 0);
     if (sp1 == std::string_view::npos) return LineKind::Skipped;  // "-", garbage, HTTP/0.9
     std::string_view target = sub(request, sp1 + 1);
-    if (const std::size_t sp2 = find_char(target, 0, ' '); sp2 != std::string_view::npos) {
+    if (const std::size_t sp2 = find_char<' '>(target, 0); sp2 != std::string_view::npos) {
         target = sub(target, 0, sp2);
     }
     constexpr std::string_view kRest = "/rest/";
     if (sub(target, 0, kRest.size()) != kRest) return LineKind::Skipped;
 
     f.path = sub(target, kRest.size());
-    if (const std::size_t q = find_char(f.path, 0, '?'); q != std::string_view::npos) {
+    if (const std::size_t q = find_char<'?'>(f.path, 0); q != std::string_view::npos) {
         f.query = sub(f.path, q + 1);
         f.path = sub(f.path, 0, q);
     }
@@ -627,11 +610,7 @@ LineKind AccessLogParser::hit_from(const Fields& f, Hit& out, std::string& reaso
                                                                client.data() + client.size() -
                                                                f.vhost.data()));
     std::size_t source_set = 0;
-    std::uint64_t known_source = memo.sources.find_last(source);
-    if (known_source == kNoPair) {
-        source_set = memo.sources.set_of(source);
-        known_source = memo.sources.find(source_set, source);
-    }
+    const std::uint64_t known_source = memo.sources.lookup(source, source_set);
     Sym ip;
     if (known_source != kNoPair) {
         ip = pair_first(known_source);
@@ -640,39 +619,36 @@ LineKind AccessLogParser::hit_from(const Fields& f, Hit& out, std::string& reaso
         ip = memo.ip(symbols, client);
     }
 
-    std::uint64_t call = memo.calls.find_last(path);
+    std::size_t call_set = 0;
+    std::uint64_t call = memo.calls.lookup(path, call_set);
     if (call == kNoPair) {
-        const std::size_t set = memo.calls.set_of(path);
-        call = memo.calls.find(set, path);
-        if (call == kNoPair) {
-            Sym webhook = kNoSym;
-            std::string_view raw_method = path;
-            if (const std::size_t s1 = find_char(path, 0, '/'); s1 != std::string_view::npos) {
-                // /rest/USER_ID/SECRET/METHOD: a webhook.
-                const std::string_view user = sub(path, 0, s1);
-                bool digits = !user.empty() && user.size() <= 20;
-                for (const char c : user) digits = digits && is_digit(c);
-                if (!digits) {
-                    return bad("malformed /rest/ path: expected /rest/USER_ID/SECRET/METHOD");
-                }
-                const std::size_t s2 = find_char(path, s1 + 1, '/');
-                if (s2 == std::string_view::npos) return bad("webhook path names no method");
-                if (s2 == s1 + 1) return bad("webhook path has an empty secret");
-                raw_method = sub(path, s2 + 1);
-                if (find_char(raw_method, 0, '/') != std::string_view::npos) {
-                    return bad("malformed /rest/ path: method contains '/'");
-                }
-                webhook = memo.webhook(symbols, sub(path, 0, s2));
-            } else {
-                // /rest/METHOD: an app. Its token (auth= in the query, or in a POST body we
-                // never see) rotates, so the client address is its stable name (SPEC §2.2).
-                memo.app(symbols, ip);  // named before the method, as it always was
+        Sym webhook = kNoSym;
+        std::string_view raw_method = path;
+        if (const std::size_t s1 = find_char<'/'>(path, 0); s1 != std::string_view::npos) {
+            // /rest/USER_ID/SECRET/METHOD: a webhook.
+            const std::string_view user = sub(path, 0, s1);
+            bool digits = !user.empty() && user.size() <= 20;
+            for (const char c : user) digits = digits && is_digit(c);
+            if (!digits) {
+                return bad("malformed /rest/ path: expected /rest/USER_ID/SECRET/METHOD");
             }
-            if (raw_method.size() > kMaxName) return bad("method name too long");
-            const Sym method = memo.method(symbols, raw_method);
-            if (method == kNoSym) return bad("/rest/ request names no method");
-            call = memo.calls.put(set, path, sym_pair(webhook, method));
+            const std::size_t s2 = find_char<'/'>(path, s1 + 1);
+            if (s2 == std::string_view::npos) return bad("webhook path names no method");
+            if (s2 == s1 + 1) return bad("webhook path has an empty secret");
+            raw_method = sub(path, s2 + 1);
+            if (find_char<'/'>(raw_method, 0) != std::string_view::npos) {
+                return bad("malformed /rest/ path: method contains '/'");
+            }
+            webhook = memo.webhook(symbols, sub(path, 0, s2));
+        } else {
+            // /rest/METHOD: an app. Its token (auth= in the query, or in a POST body we
+            // never see) rotates, so the client address is its stable name (SPEC §2.2).
+            memo.app(symbols, ip);  // named before the method, as it always was
         }
+        if (raw_method.size() > kMaxName) return bad("method name too long");
+        const Sym method = memo.method(symbols, raw_method);
+        if (method == kNoSym) return bad("/rest/ request names no method");
+        call = memo.calls.put(call_set, path, sym_pair(webhook, method));
     }
     const Sym webhook = pair_first(call), method = pair_second(call);
     const IntegrationKind kind =
@@ -685,12 +661,12 @@ LineKind AccessLogParser::hit_from(const Fields& f, Hit& out, std::string& reaso
     } else {
         std::string_view host = f.vhost;
         if (!host.empty() && host.front() == '[') {  // [IPv6]:port
-            if (const std::size_t rb = find_char(host, 0, ']'); rb != std::string_view::npos) {
+            if (const std::size_t rb = find_char<']'>(host, 0); rb != std::string_view::npos) {
                 host = sub(host, 0, rb + 1);
             }
-        } else if (const std::size_t colon = find_char(host, 0, ':');
+        } else if (const std::size_t colon = find_char<':'>(host, 0);
                    colon != std::string_view::npos &&
-                   find_char(host, colon + 1, ':') == std::string_view::npos) {
+                   find_char<':'>(host, colon + 1) == std::string_view::npos) {
             host = sub(host, 0, colon);  // host:port; a bare IPv6 host keeps its colons
         }
         if (host.empty() || host == "-") host = ctx_.default_portal;

@@ -754,9 +754,8 @@ struct NdjsonParser::Impl {
     }
     // Integration name of a raw app id or webhook, built once per id (kept across renewals).
     Sym integration(SlotCache& cache, std::string_view raw, std::string (*make)(std::string_view)) {
-        if (const Sym sym = cache.find_last(raw); sym != kNoSym) return sym;
-        const std::size_t set = cache.set_of(raw);
-        if (const Sym sym = cache.find(set, raw); sym != kNoSym) return sym;
+        std::size_t set = 0;
+        if (const Sym sym = cache.lookup(raw, set); sym != kNoSym) return sym;
         if (const Sym sym = cache.revive(set, raw, *ctx.symbols); sym != kNoSym) return sym;
         const std::string name = make(raw);
         return cache.put(set, raw, ctx.symbols->intern(name), name);

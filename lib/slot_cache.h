@@ -73,6 +73,13 @@ public:
         if (holds(slots_[set + 1], key)) return slots_[last_ = set + 1].value;
         return kNone;
     }
+    // find_last(), else find() in key's set: the value, or kNone, and then `set` is where
+    // put() makes the entry (on a hit `set` is left as it was).
+    Value lookup(std::string_view key, std::size_t& set) {
+        if (const Value v = find_last(key); v != kNone) return v;
+        set = set_of(key);
+        return find(set, key);
+    }
     // The newest entry of a set goes first; the older one moves to second place. `name`,
     // when given, is kept so the id can be made again after clear() without rebuilding it.
     Value put(std::size_t set, std::string_view key, Value value, std::string_view name = {}) {
@@ -86,9 +93,8 @@ public:
     // The id of `key`, made by `make(key)` (which interns) on a miss.
     template <class Make>
     Value get(std::string_view key, Make&& make) {
-        if (const Value v = find_last(key); v != kNone) return v;
-        const std::size_t set = set_of(key);
-        if (const Value v = find(set, key); v != kNone) return v;
+        std::size_t set = 0;
+        if (const Value v = lookup(key, set); v != kNone) return v;
         return put(set, key, make(key));
     }
     // Forgets every id (the symbol table was cleared); keys and names stay.
