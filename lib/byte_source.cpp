@@ -8,6 +8,8 @@
 
 namespace b24 {
 
+static_assert(io::kViewPadding >= kBlockPadding);
+
 std::string_view ByteSource::next_block() {
     if (!rest_.empty()) {
         const std::string_view r = rest_;
@@ -34,7 +36,7 @@ AlignedBuffer make_block(std::size_t size) {
     return make_zeroed_buffer(size + kBlockPadding);
 }
 
-// Decodes on the caller's thread, into one block.
+// Decodes on the caller's thread, into one block (or hands out the decoder's own, zstd's).
 class DecodedSource final : public ByteSource {
 public:
     DecodedSource(std::unique_ptr<io::Decoder> dec, std::size_t block_size)
@@ -46,7 +48,7 @@ public:
 
 protected:
     std::string_view fetch() override {
-        return {block_.get(), dec_->fill(block_.get(), size_)};
+        return dec_->next(block_.get(), size_);
     }
 
 private:

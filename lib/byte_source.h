@@ -22,9 +22,10 @@ inline constexpr std::size_t kReadSize = std::size_t{256} << 10;
 class ByteSource {
 public:
     struct Options {
-        // Decompressed bytes per block. One zstd output step (io_zstd.cpp): no staging
-        // copy, and the block, the hits parsed from it and the decoder's tables stay in a
-        // 512 KiB L2 together. 256 KiB blocks took 3-12 % longer on one thread.
+        // Decompressed bytes per block of gzip or plain input: the block, the hits parsed
+        // from it and the decoder's tables stay in a 512 KiB L2 together (256 KiB blocks
+        // took 3-12 % longer on one thread). A zstd block is one of the frame's own, at
+        // most 128 KiB, handed out where libzstd decoded it.
         std::size_t block_size = std::size_t{128} << 10;
         std::size_t read_size = kReadSize;               // compressed bytes per read(2)
     };

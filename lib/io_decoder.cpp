@@ -19,6 +19,17 @@ std::size_t Decoder::fill(char* out, std::size_t cap) {
     return written;
 }
 
+std::string_view Decoder::next(char* buf, std::size_t cap) {
+    if (!views()) return {buf, fill(buf, cap)};
+    if (pending_) std::rethrow_exception(pending_);
+    try {
+        return produce_view();
+    } catch (...) {
+        pending_ = std::current_exception();
+        throw;
+    }
+}
+
 bool Decoder::take(ZstdFrames&, const FrameLimits&) { return false; }
 
 void Decoder::fault(std::uint64_t offset, const std::string& message) const {

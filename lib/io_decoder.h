@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "aligned_buffer.h"
@@ -35,6 +36,9 @@ struct FrameLimits {
     std::size_t max_bytes = std::size_t{32} << 20;
 };
 
+// Readable bytes after a view that Decoder::next hands out (their content is unspecified).
+inline constexpr std::size_t kViewPadding = 64;
+
 // Throws Error("NAME: byte OFFSET", message).
 [[noreturn]] void fault_at(const std::string& name, std::uint64_t offset, const std::string& message);
 
@@ -49,6 +53,11 @@ public:
     // after some bytes were decoded is kept: those bytes are returned, and the next call (and
     // every later one) throws it.
     std::size_t fill(char* out, std::size_t cap);
+    // The next decoded bytes, none at the end of the input: a view of the decoder's own
+    // buffer where it has one (zstd: a block where it was decoded, no copy), else
+    // {buf, fill(buf, cap)}. A view stays valid until the next call and is followed by
+    // kViewPadding readable bytes. Throws as fill().
+    std::string_view next(char* buf, std::size_t cap);
 
     // Makes fill() return early at the end of each zstd frame, so that take_frames() can
     // be tried at every frame boundary.
@@ -70,6 +79,10 @@ protected:
     virtual void produce(char* out, std::size_t cap, std::size_t& written) = 0;
     // take_frames() without a pending fault; false unless the format has frames.
     virtual bool take(ZstdFrames& out, const FrameLimits& lim);
+    // Whether next() hands out views, which produce_view() makes: one call decodes up to
+    // the next bytes or the end (a fault after decoded bytes comes at the next call).
+    virtual bool views() const { return false; }
+    virtual std::string_view produce_view() { return {}; }
     // Throws Error("NAME: byte OFFSET", message).
     [[noreturn]] void fault(std::uint64_t offset, const std::string& message) const;
 
