@@ -562,6 +562,10 @@ LineKind AccessLogParser::parse_next(const char*& p, const char* end, Hit& out,
 
     // ( "QUOTED")*
     while (end - q > 1 && q[0] == ' ' && q[1] == '"') {
+        if (end - q > 3 && q[2] == '-' && q[3] == '"') {  // "-", the usual referer: no scan
+            q += 4;
+            continue;
+        }
         const char* const close = find_any<'"', '\\', '\n'>(q + 2, end);
         if (close == end || *close != '"') return slow();
         q = close + 1;

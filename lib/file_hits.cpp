@@ -158,17 +158,18 @@ bool FileHits::read_one(Hit& out) {
     return true;
 }
 
-bool FileHits::next(Hit& out) {
+Hit* FileHits::next() {
     // Keep every hit until no later line can precede it: a later hit is either late
     // (t < newest - skew, replayed at newest) or at t >= newest - skew.
     while (true) {
         if (!pending_.empty() &&
             (ended_ || pending_.front().t_us <= newest_ - opt_.max_skew_us)) {
-            out = std::move(pending_.front());
+            // Handed out where it is: its slot is only filled again by a later push_back.
+            Hit& h = pending_.front();
             pending_.pop_front();
-            return true;
+            return &h;
         }
-        if (ended_) return false;
+        if (ended_) return nullptr;
         Hit& h = pending_.push_back();
         bool got;
         try {

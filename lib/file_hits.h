@@ -44,9 +44,10 @@ public:
     FileHits(std::string name, std::uint32_t index, const ParseContext& ctx, InputOptions opt,
              ParsePool* pool, const FileFeed::Limits& limits);
     ~FileHits();
-    // The next hit in (t, line) order; false at the end. Read errors end the file and are
-    // kept in counters().read_error; with opt.strict a bad line throws.
-    bool next(Hit& out);
+    // The next hit in (t, line) order, null at the end: it stays valid until the next call
+    // (the caller may move from it). Read errors end the file and are kept in
+    // counters().read_error; with opt.strict a bad line throws.
+    Hit* next();
     const FileCounters& counters() const { return counters_; }
     const std::string& name() const { return name_; }
 

@@ -17,6 +17,7 @@ public:
     std::size_t size() const { return size_; }
     Hit& front() { return at(0); }
     Hit& back() { return at(size_ - 1); }
+    // The slot keeps its hit until a later push_back() fills it again.
     void pop_front() {
         head_ = (head_ + 1) & mask_;
         --size_;

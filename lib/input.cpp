@@ -38,34 +38,37 @@ Input::Input(const std::vector<std::string>& files, const ParseContext& ctx, Inp
 Input::~Input() = default;
 
 void Input::advance(std::size_t i) {
-    heads_[i].live = files_[i]->next(heads_[i].hit);
+    heads_[i] = files_[i]->next();
 }
 
-bool Input::next(Hit& out) {
-    if (!(files_.size() == 1 ? files_[0]->next(out) : merge(out))) return false;
-    if (!first_us_) first_us_ = out.t_us;
-    last_us_ = out.t_us;
-    return true;
+Hit* Input::next() {
+    Hit* const h = files_.size() == 1 ? files_[0]->next() : merge();
+    if (h == nullptr) return nullptr;
+    if (!first_us_) first_us_ = h->t_us;
+    last_us_ = h->t_us;
+    return h;
 }
 
-bool Input::merge(Hit& out) {
-    auto cmp = [this](std::size_t a, std::size_t b) { return later(heads_[a].hit, heads_[b].hit); };
+Hit* Input::merge() {
+    auto cmp = [this](std::size_t a, std::size_t b) { return later(*heads_[a], *heads_[b]); };
     if (!primed_) {
         primed_ = true;
         for (std::size_t i = 0; i < files_.size(); ++i) {
             advance(i);
-            if (heads_[i].live) heap_.push_back(i);
+            if (heads_[i]) heap_.push_back(i);
         }
         std::make_heap(heap_.begin(), heap_.end(), cmp);
+    } else if (taken_ != SIZE_MAX) {
+        // The hit handed out last is done with: its file moves on now, not before.
+        advance(taken_);
+        if (heads_[taken_]) std::push_heap(heap_.begin(), heap_.end(), cmp);
+        else heap_.pop_back();
+        taken_ = SIZE_MAX;
     }
-    if (heap_.empty()) return false;
+    if (heap_.empty()) return nullptr;
     std::pop_heap(heap_.begin(), heap_.end(), cmp);
-    const std::size_t i = heap_.back();
-    out = std::move(heads_[i].hit);
-    advance(i);
-    if (heads_[i].live) std::push_heap(heap_.begin(), heap_.end(), cmp);
-    else heap_.pop_back();
-    return true;
+    taken_ = heap_.back();  // stays at the back, out of the heap, until the next call
+    return heads_[taken_];
 }
 
 InputReport Input::report() const {

@@ -5,6 +5,7 @@
 // file decompresses on a thread of its own, N workers parse runs of lines, and the calling
 // thread interns, reorders, merges and replays. The hits and their order are the same.
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,22 +22,20 @@ public:
     // (throws Error naming it).
     Input(const std::vector<std::string>& files, const ParseContext& ctx, InputOptions opt);
     ~Input();
-    // The next hit in replay order; false at the end. Throws for --strict bad lines.
-    bool next(Hit& out);
+    // The next hit in replay order, null at the end: it stays valid until the next call (the
+    // caller may move from it). Throws for --strict bad lines.
+    Hit* next();
     // Counts, first bad places (sorted by file order then line, at most 10), first/last
     // replayed time, completeness and the first read error.
     InputReport report() const;
 
 private:
-    struct Head {
-        Hit hit;
-        bool live = false;
-    };
-    bool merge(Hit& out);  // the k-way merge of several files
+    Hit* merge();  // the k-way merge of several files
     void advance(std::size_t i);
     std::unique_ptr<ParsePool> pool_;  // declared before files_: they use it until destroyed
     std::vector<std::unique_ptr<FileHits>> files_;
-    std::vector<Head> heads_;
+    std::vector<Hit*> heads_;        // each file's next hit, null once it has ended
+    std::size_t taken_ = SIZE_MAX;   // the file whose head merge() handed out last
     std::vector<std::size_t> heap_;  // indices of live heads, min-heap by (t, file, line)
     std::optional<std::int64_t> first_us_, last_us_;
     bool primed_ = false;

@@ -27,10 +27,9 @@ InputReport read_all(SymbolTable& symbols, const Rules& rules, const RunOptions&
     ctx.rules = &rules;
     ctx.default_portal = opt.default_portal;
     Input input(opt.files, ctx, opt.input);
-    Hit hit;
     std::int64_t n = 0;
-    while (input.next(hit)) {
-        sink(hit);  // may move it away
+    while (Hit* hit = input.next()) {
+        sink(*hit);  // may move it away
         if (++n % kProgressEvery == 0 && hooks.on_progress) hooks.on_progress(n);
     }
     return input.report();

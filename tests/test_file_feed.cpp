@@ -43,8 +43,8 @@ Drained drain(const std::string& path, std::size_t piece, int workers = 2,
     }
     FileHits file(path, 0, ctx, opt, pool ? &*pool : nullptr, limits);
     Drained d;
-    for (Hit h; file.next(h);)
-        d.hits.push_back(std::to_string(h.place.line) + ' ' + test_hit::hit_text(symbols, h));
+    while (const Hit* h = file.next())
+        d.hits.push_back(std::to_string(h->place.line) + ' ' + test_hit::hit_text(symbols, *h));
     d.counters = file.counters();
     if (d.counters.read_error) d.error = d.counters.read_error->what();
     return d;

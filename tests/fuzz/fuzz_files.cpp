@@ -57,9 +57,8 @@ std::string hits(const std::string& path, bool pool) {
     std::ostringstream o;
     try {
         FileHits file(path, 0, ctx, opt, pool ? &*workers : nullptr, limits);
-        Hit h;
-        while (file.next(h)) {
-            o << h.place.line << ' ' << test_hit::hit_text(symbols, h) << '\n';
+        while (const Hit* h = file.next()) {
+            o << h->place.line << ' ' << test_hit::hit_text(symbols, *h) << '\n';
         }
         const FileCounters& c = file.counters();
         o << "hits " << c.hits << " skipped " << c.skipped << " late " << c.late << " bad "
