@@ -178,8 +178,9 @@ private:
         }
     }
 
-    // At a frame boundary: false at a clean end; throws unless a frame starts here. A
-    // skippable frame is passed over here, and so is a frame of no blocks' worth of units.
+    // At a frame boundary: false at a clean end; throws unless a frame starts here.
+    // Skippable frames are passed over here, never handed to libzstd: it would want the
+    // whole of one (up to 4 GiB) in one piece.
     bool start_frame() {
         for (;;) {
             if (!win_.ensure(4)) {
