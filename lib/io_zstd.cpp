@@ -87,6 +87,10 @@ public:
             }
             left_ = next_unit();
         }
+        // A checksum decodes to nothing: read it now, so that a frame whose last bytes
+        // filled `out` ends here, where take() can be tried, not inside the next call.
+        if (in_frame_ && left_.empty() && ZSTD_nextInputType(dctx_.get()) == ZSTDnit_checksum)
+            next_unit();
     }
 
     // See Decoder::take_frames.

@@ -130,3 +130,32 @@ TEST_CASE("zstd: a frame past the limits, sized or not, is left to the stream", 
         }
     }
 }
+
+TEST_CASE("zstd: a frame whose last bytes fill the caller's room ends there, for the next to be taken",
+          "[io_zstd]") {
+    // FileFeed fills pieces of a MiB, and pzstd's frames hold whole MiBs: a frame's last
+    // block fills the piece, and its checksum, which decodes to nothing, must not be left
+    // for the next fill, which would then go on into the next frame instead of stopping.
+    TempDir dir;
+    const std::string a = sample_lines(2 * kBlockMax, 6).substr(0, 2 * kBlockMax);
+    const std::string b = sample_lines(50'000, 7);
+    for (const bool sized : {true, false}) {
+        for (const std::size_t room : {kBlockMax, 2 * kBlockMax}) {
+            INFO("content size in the header: " << sized << ", room " << room);
+            const std::string path =
+                dir.write("ab.zst", zstd_frame(a, 3, sized) + zstd_frame(b, 3, sized));
+            auto dec = open_decoder(path);
+            std::string got(a.size(), '\0');
+            std::size_t n = 0;
+            while (n < a.size()) {
+                const std::size_t k = dec->fill(got.data() + n, std::min(room, a.size() - n));
+                REQUIRE(k > 0);
+                n += k;
+            }
+            CHECK(got == a);
+            io::ZstdFrames frames;
+            REQUIRE(dec->take_frames(frames, io::FrameLimits{}));
+            CHECK(decode(frames, path) == b);
+        }
+    }
+}
