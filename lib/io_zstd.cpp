@@ -87,10 +87,15 @@ public:
             }
             left_ = next_unit();
         }
-        // A checksum decodes to nothing: read it now, so that a frame whose last bytes
-        // filled `out` ends here, where take() can be tried, not inside the next call.
-        if (in_frame_ && left_.empty() && ZSTD_nextInputType(dctx_.get()) == ZSTDnit_checksum)
+        // Block headers and the checksum decode to nothing: read them now, so that a frame
+        // whose last bytes filled `out` ends here, where take() can be tried, and not in
+        // the next call, which would go on into the next frame (streaming compressors,
+        // pzstd among them, end a frame with an empty block: its header, then the checksum).
+        while (in_frame_ && left_.empty()) {
+            const ZSTD_nextInputType_e next = ZSTD_nextInputType(dctx_.get());
+            if (next != ZSTDnit_blockHeader && next != ZSTDnit_checksum) break;
             next_unit();
+        }
     }
 
     // See Decoder::take_frames.
