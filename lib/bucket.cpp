@@ -7,7 +7,7 @@
 namespace b24 {
 
 std::uint32_t BucketTable::slot(Sym portal, Sym key, int plan) {
-    const auto e = states_.try_emplace((std::uint64_t{portal} << 32) | key);
+    const auto e = states_.try_emplace(sym_pair(portal, key));
     if (e.fresh) e.value.plan = plan;
     return e.index;
 }

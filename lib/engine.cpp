@@ -31,8 +31,6 @@ const char* kind_name(IntegrationKind k) {
     return "unknown";
 }
 
-std::uint64_t pack(Sym a, Sym b) { return (std::uint64_t{a} << 32) | b; }
-
 constexpr std::uint32_t kNone = 0xffffffffu;       // no slot yet
 constexpr std::uint32_t kNotPolled = 0xfffffffeu;  // Use::poll of a method polling ignores
 
@@ -144,7 +142,7 @@ struct Engine::Impl {
 void Engine::Impl::add(const Hit& h) {
     maybe_sweep(h.t_us);
     const std::int64_t t = h.t_us;
-    const std::uint64_t key = pack(h.portal, h.integration);
+    const std::uint64_t key = sym_pair(h.portal, h.integration);
     if (last_who == kNone || last_key != key) {
         const auto entry = integrations.try_emplace(key);
         if (entry.fresh) {
@@ -171,7 +169,7 @@ void Engine::Impl::add(const Hit& h) {
         const Sym m = commands[c];
         const std::size_t way = m % IntegrationState::kWays;
         if (s.use[way] == kNone || s.method[way] != m) {
-            const auto u = uses.try_emplace(pack(who, m));
+            const auto u = uses.try_emplace(sym_pair(who, m));
             if (u.fresh && !matcher.polled(m)) u.value.poll = kNotPolled;
             s.method[way] = m;
             s.use[way] = u.index;

@@ -28,7 +28,7 @@ public:
     // (portal, method) rather than one per command. slot() creates the state when new (it is
     // then reported, with the commands that follow); slots stay valid.
     std::uint32_t slot(Sym portal, Sym method) {
-        return states_.try_emplace((std::uint64_t{portal} << 32) | method).index;
+        return states_.try_emplace(sym_pair(portal, method)).index;
     }
     bool command_at(std::uint32_t slot, std::int64_t t, std::int64_t cost_us);  // inline below
 

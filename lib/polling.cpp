@@ -49,7 +49,7 @@ PollingTable::PollingTable(const Rules::Polling& p)
       periods_(keep_ - 1) {}
 
 std::optional<std::int64_t> PollingTable::observe(std::uint32_t who, Sym method, std::int64_t t) {
-    const auto e = index_.try_emplace((std::uint64_t{who} << 32) | method);
+    const auto e = index_.try_emplace(sym_pair(who, method));
     if (e.fresh) e.value = add_record();
     return observe_at(e.value, t);
 }

@@ -155,12 +155,9 @@ private:
 
 using SlotCache = BasicSlotCache<Sym, kNoSym>;
 
-// Two Syms to a text: sym_pair(a, b) holds them, pair_first() and pair_second() give them
-// back. No pair of ids is kNoPair (that would take kNoSym twice).
+// Two Syms to a text (sym_pair(), symbols.h). No pair of ids is kNoPair (that would take
+// kNoSym twice).
 inline constexpr std::uint64_t kNoPair = ~std::uint64_t{0};
 using PairCache = BasicSlotCache<std::uint64_t, kNoPair>;
-inline std::uint64_t sym_pair(Sym a, Sym b) { return std::uint64_t{a} << 32 | b; }
-inline Sym pair_first(std::uint64_t p) { return static_cast<Sym>(p >> 32); }
-inline Sym pair_second(std::uint64_t p) { return static_cast<Sym>(p); }
 
 }  // namespace b24

@@ -16,6 +16,12 @@ namespace b24 {
 using Sym = std::uint32_t;
 inline constexpr Sym kNoSym = 0xffffffffu;  // "absent"
 
+// Two ids (or 32-bit indices) in one word, the first in the high half: the key of the
+// replay's maps by (portal, method) and the like. pair_first() and pair_second() undo it.
+inline constexpr std::uint64_t sym_pair(Sym a, Sym b) { return std::uint64_t{a} << 32 | b; }
+inline constexpr Sym pair_first(std::uint64_t p) { return static_cast<Sym>(p >> 32); }
+inline constexpr Sym pair_second(std::uint64_t p) { return static_cast<Sym>(p); }
+
 class SymbolTable {
 public:
     SymbolTable();
